@@ -1,0 +1,66 @@
+// Command apidoc writes usecat's OpenAPI 3 document, openapi.yaml, from the
+// Swagger 2.0 document that swag generates into docs/ (make docs), or with
+// -check fails when openapi.yaml differs from what it would write (make test).
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/usecat/usecat/internal/apidoc"
+)
+
+func main() {
+	in := flag.String("in", "docs/swagger.json", "the Swagger 2.0 `file` swag wrote")
+	out := flag.String("out", "openapi.yaml", "the OpenAPI 3 `file` to write or check")
+	check := flag.Bool("check", false, "write nothing; exit 1 if the output file is stale")
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: apidoc [-check] [-in docs/swagger.json] [-out openapi.yaml]\n")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if err := run(*in, *out, *check); err != nil {
+		fmt.Fprintln(os.Stderr, "apidoc:", err)
+		os.Exit(1)
+	}
+}
+
+func run(in, out string, check bool) error {
+	swagger2, err := os.ReadFile(in)
+	if err != nil {
+		return err
+	}
+	doc, err := apidoc.Convert(swagger2)
+	if err != nil {
+		return err
+	}
+	want, err := apidoc.MarshalYAML(doc)
+	if err != nil {
+		return err
+	}
+	if !check {
+		return os.WriteFile(out, want, 0o644)
+	}
+	have, err := os.ReadFile(out)
+	if err != nil {
+		return fmt.Errorf("%w; run make docs", err)
+	}
+	if !bytes.Equal(have, want) {
+		return fmt.Errorf("%s is stale: it differs from what %s gives at line %d; run make docs and commit the result", out, in, firstDiffLine(have, want))
+	}
+	return nil
+}
+
+// firstDiffLine returns the number of the first line where a and b differ.
+func firstDiffLine(a, b []byte) int {
+	al, bl := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	for i := range min(len(al), len(bl)) {
+		if al[i] != bl[i] {
+			return i + 1
+		}
+	}
+	return min(len(al), len(bl)) + 1
+}
