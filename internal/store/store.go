@@ -1,0 +1,211 @@
+// Package store keeps the catalogue in SQLite (the embedded default) or PostgreSQL through GORM.
+// It implements the service interfaces of package catalog; GORM types never leave it.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/usecat/usecat/internal/catalog"
+)
+
+// Config says where the catalogue lives.
+type Config struct {
+	// URL is a PostgreSQL URL (postgres://…) or a SQLite file path (optionally sqlite://path).
+	URL string
+	// Readers is the size of the SQLite reader pool (default 8).
+	Readers int
+	Logger  *slog.Logger
+	Clock   catalog.Clock
+}
+
+// Store is the catalogue's storage. It is safe for concurrent use.
+type Store struct {
+	engine  engine
+	write   *gorm.DB // SQLite: one connection, so writers queue instead of failing with "database is locked"
+	read    *gorm.DB // a pool of readers; the same pool as write on PostgreSQL
+	log     *slog.Logger
+	now     catalog.Clock
+	notify  *notifier
+	counts  *countCache
+	closed  atomic.Bool
+	touched *touchSet
+	stop    chan struct{}
+}
+
+// engine holds what differs between SQLite and PostgreSQL.
+type engine interface {
+	name() string
+	// search restricts a query on usecases u to rows matching the full-text query.
+	search(q ftsQuery) searchSQL
+	// lockChanges serialises writers that append to the change feed, so sequence numbers
+	// commit in order and a poller never skips one.
+	lockChanges(tx *gorm.DB) error
+}
+
+// Open connects to the catalogue and brings its schema up to date.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.Readers <= 0 {
+		cfg.Readers = 8
+	}
+	s := &Store{log: cfg.Logger, now: cfg.Clock, notify: newNotifier(), counts: newCountCache(), touched: newTouchSet()}
+	gcfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, PrepareStmt: true}
+	var err error
+	if strings.HasPrefix(cfg.URL, "postgres://") || strings.HasPrefix(cfg.URL, "postgresql://") {
+		s.engine = postgresEngine{}
+		s.write, err = gorm.Open(postgres.Open(cfg.URL), gcfg)
+		if err != nil {
+			return nil, fmt.Errorf("connect to postgres: %w", err)
+		}
+		s.read = s.write
+		db, _ := s.write.DB()
+		db.SetMaxOpenConns(max(cfg.Readers, 4) * 2)
+		db.SetMaxIdleConns(max(cfg.Readers, 4) * 2)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+	} else {
+		path := strings.TrimPrefix(cfg.URL, "sqlite://")
+		if path == "" {
+			return nil, errors.New("no database: give a SQLite file path or a postgres:// URL")
+		}
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("create database folder: %w", err)
+			}
+		}
+		s.engine = sqliteEngine{}
+		// synchronous=NORMAL in WAL mode survives a crash of the process (not of the machine's
+		// power); _txlock=immediate takes the write lock at BEGIN so a transaction never has to
+		// upgrade a read lock and fail.
+		base := "file:" + path + "?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=10000&_foreign_keys=1&_cache_size=-32000"
+		s.write, err = gorm.Open(sqlite.Open(base+"&_txlock=immediate"), gcfg)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		wdb, _ := s.write.DB()
+		wdb.SetMaxOpenConns(1)
+		wdb.SetMaxIdleConns(1)
+		wdb.SetConnMaxLifetime(0)
+		wdb.SetConnMaxIdleTime(0)
+		s.read, err = gorm.Open(sqlite.Open(base+"&_query_only=1"), gcfg)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		rdb, _ := s.read.DB()
+		rdb.SetMaxOpenConns(cfg.Readers)
+		rdb.SetMaxIdleConns(cfg.Readers)
+		rdb.SetConnMaxLifetime(0)
+		rdb.SetConnMaxIdleTime(0)
+	}
+	s.stop = make(chan struct{})
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	go s.flushLoop(s.stop)
+	return s, nil
+}
+
+// Engine names the database engine: "sqlite" or "postgres".
+func (s *Store) Engine() string { return s.engine.name() }
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if s.closed.Load() {
+		return catalog.Errorf(catalog.ErrUnavailable, "the database is closed")
+	}
+	db, err := s.read.DB()
+	if err != nil {
+		return err
+	}
+	return db.PingContext(ctx)
+}
+
+// Close flushes pending key usage times, wakes long-polling readers and closes the database.
+func (s *Store) Close() error {
+	if s.closed.Swap(true) {
+		return nil
+	}
+	close(s.stop)
+	s.flushTouched(context.Background())
+	s.notify.close()
+	var errs []error
+	if s.engine.name() == "sqlite" {
+		// Fold the WAL back into the main file so the database is one clean file at rest.
+		s.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		if db, err := s.read.DB(); err == nil {
+			errs = append(errs, db.Close())
+		}
+	}
+	if db, err := s.write.DB(); err == nil {
+		errs = append(errs, db.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// inTx runs fn in one write transaction; nothing fn did is kept if it returns an error.
+func (s *Store) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if s.closed.Load() {
+		return catalog.Errorf(catalog.ErrUnavailable, "the service is shutting down")
+	}
+	err := s.write.WithContext(ctx).Transaction(fn, &sql.TxOptions{})
+	return s.translate(err)
+}
+
+// translate turns driver and GORM errors into domain errors; domain errors pass through.
+func (s *Store) translate(err error) error {
+	var ce *catalog.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ce):
+		return err
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return catalog.Errorf(catalog.ErrNotFound, "not found")
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return catalog.Errorf(catalog.ErrUnavailable, "the request took too long")
+	}
+	return err
+}
+
+func micros(t time.Time) int64 { return t.UTC().UnixMicro() }
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// queryRow runs a query expected to return one row and scans it into dest; sql.ErrNoRows when
+// there is none. (GORM's Row() hides statement errors behind a nil row.)
+func queryRow(db *gorm.DB, query string, args []any, dest ...any) error {
+	rows, err := db.Raw(query, args...).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return sql.ErrNoRows
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return err
+	}
+	return rows.Close()
+}

@@ -1,0 +1,354 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/usecat/usecat/internal/catalog"
+)
+
+// usecaseRow is the stored form of a use-case; doc is the served JSON.
+type usecaseRow struct {
+	pk      int64
+	id      string
+	org     string
+	sharing catalog.Sharing
+	version int
+	doc     []byte
+}
+
+// CreateUseCase stores a new use-case. With idem set, a retry of the same request within
+// catalog.IdempotencyWindow returns the first answer and stores nothing new.
+func (s *Store) CreateUseCase(ctx context.Context, p catalog.Principal, d catalog.Draft, idem *catalog.Idempotency) (*catalog.Document, error) {
+	if p.Role != catalog.RoleEditor && !p.IsAdmin() {
+		return nil, catalog.Errorf(catalog.ErrForbidden, "only editor and admin keys may create use-cases")
+	}
+	d.Normalize()
+	if d.OrganisationID == "" {
+		d.OrganisationID = p.OrganisationID
+	}
+	if !p.CanEdit(d.OrganisationID) {
+		return nil, catalog.Errorf(catalog.ErrForbidden, "this key may only create use-cases for organisation %q", p.OrganisationID)
+	}
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC().Truncate(time.Microsecond)
+	var out *catalog.Document
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		if err := s.engine.lockChanges(tx); err != nil {
+			return err
+		}
+		if idem != nil {
+			doc, err := s.replay(tx, p, idem, now)
+			if err != nil || doc != nil {
+				out = doc
+				return err
+			}
+		}
+		if err := requireOrganisation(tx, d.OrganisationID); err != nil {
+			return err
+		}
+		uc := catalog.UseCase{ID: uuid.Must(uuid.NewV7()).String(), Draft: d, CreatedAt: now, UpdatedAt: now, Version: 1}
+		if d.Sharing != catalog.SharingPrivate {
+			uc.PublishedAt = &now
+		}
+		doc, err := json.Marshal(uc)
+		if err != nil {
+			return err
+		}
+		var pk int64
+		if err := queryRow(tx, `INSERT INTO usecases (id, organisation_id, title, title_key, summary, description, tags_text,
+			category, policy_area, maturity, sharing, version, created_at, updated_at, doc)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
+			[]any{uc.ID, d.OrganisationID, d.Title, titleKey(d.Title), d.Summary, d.Description, strings.Join(d.Tags, " "),
+				string(d.Category), string(d.PolicyArea), string(d.Maturity), string(d.Sharing), 1, micros(now), micros(now), doc},
+			&pk); err != nil {
+			return err
+		}
+		if err := writeTags(tx, pk, d.Tags, false); err != nil {
+			return err
+		}
+		fields := changedFields(nil, &d)
+		if err := s.recordChange(tx, p, &uc, doc, fields, now); err != nil {
+			return err
+		}
+		if idem != nil {
+			if err := tx.Exec(`INSERT INTO idempotency_keys (key_id, idem_key, request_hash, usecase_id, created_at) VALUES (?, ?, ?, ?, ?)`,
+				p.KeyID, idem.Key, idem.RequestHash, uc.ID, micros(now)).Error; err != nil {
+				return err
+			}
+		}
+		out = &catalog.Document{ID: uc.ID, OrganisationID: d.OrganisationID, Sharing: d.Sharing, Version: 1, JSON: doc}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.notify.broadcast()
+	return out, nil
+}
+
+// replay returns the first answer to an earlier request with the same Idempotency-Key, nil when
+// there was none, and an error when the key was used for another body.
+func (s *Store) replay(tx *gorm.DB, p catalog.Principal, idem *catalog.Idempotency, now time.Time) (*catalog.Document, error) {
+	cutoff := micros(now.Add(-catalog.IdempotencyWindow))
+	if err := tx.Exec(`DELETE FROM idempotency_keys WHERE created_at < ?`, cutoff).Error; err != nil {
+		return nil, err
+	}
+	var hash, id string
+	err := queryRow(tx, `SELECT request_hash, usecase_id FROM idempotency_keys WHERE key_id = ? AND idem_key = ?`, []any{p.KeyID, idem.Key}, &hash, &id)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if hash != idem.RequestHash {
+		var fe catalog.FieldErrors
+		fe.Add("Idempotency-Key", "reused", "was already used within 24 hours for a request with another body; use a new key")
+		return nil, fe.Err("the Idempotency-Key belongs to another request")
+	}
+	d := &catalog.Document{ID: id, Version: 1}
+	var sharing string
+	err = queryRow(tx, `SELECT owner_org, sharing, doc FROM revisions WHERE usecase_id = ? AND version = 1`, []any{id}, &d.OrganisationID, &sharing, &d.JSON)
+	d.Sharing = catalog.Sharing(sharing)
+	return d, err
+}
+
+func requireOrganisation(tx *gorm.DB, org string) error {
+	var n int64
+	if err := tx.Raw(`SELECT COUNT(*) FROM organisations WHERE id = ?`, org).Scan(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		var fe catalog.FieldErrors
+		fe.Add("organisation_id", catalog.FieldNotAllowed, "there is no organisation %q", org)
+		return fe.Err("the use-case has invalid fields")
+	}
+	return nil
+}
+
+func writeTags(tx *gorm.DB, pk int64, tags []string, replace bool) error {
+	if replace {
+		if err := tx.Exec(`DELETE FROM usecase_tags WHERE usecase_pk = ?`, pk).Error; err != nil {
+			return err
+		}
+	}
+	for _, t := range tags {
+		if err := tx.Exec(`INSERT INTO usecase_tags (tag, usecase_pk) VALUES (?, ?)`, t, pk).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordChange writes the revision of a change and moves the use-case to the head of the
+// change feed. doc is nil for a deletion.
+func (s *Store) recordChange(tx *gorm.DB, p catalog.Principal, uc *catalog.UseCase, doc []byte, fields []string, now time.Time) error {
+	fieldsJSON, _ := json.Marshal(fields)
+	deleted := doc == nil
+	if err := tx.Exec(`INSERT INTO revisions (usecase_id, version, changed_at, key_id, key_name, key_org, owner_org, sharing, deleted, changed_fields, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		uc.ID, uc.Version, micros(now), p.KeyID, p.KeyName, p.OrganisationID, uc.OrganisationID, string(uc.Sharing),
+		deleted, string(fieldsJSON), doc).Error; err != nil {
+		return err
+	}
+	var seq int64
+	if err := queryRow(tx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM changes`, nil, &seq); err != nil {
+		return err
+	}
+	var deletedAt any
+	if deleted {
+		deletedAt = micros(now)
+	}
+	public := uc.Sharing == catalog.SharingPublic
+	consortium := uc.Sharing == catalog.SharingConsortium
+	return tx.Exec(`INSERT INTO changes (usecase_id, seq, organisation_id, sharing, ever_public, ever_consortium, changed_at, deleted_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (usecase_id) DO UPDATE SET seq = excluded.seq, organisation_id = excluded.organisation_id,
+			sharing = excluded.sharing, changed_at = excluded.changed_at, deleted_at = excluded.deleted_at,
+			ever_public = CASE WHEN changes.ever_public = 1 OR excluded.ever_public = 1 THEN 1 ELSE 0 END,
+			ever_consortium = CASE WHEN changes.ever_consortium = 1 OR excluded.ever_consortium = 1 THEN 1 ELSE 0 END`,
+		uc.ID, seq, uc.OrganisationID, string(uc.Sharing), b2i(public), b2i(consortium), micros(now), deletedAt).Error
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// loadForWrite reads a use-case inside a write transaction and checks p may change it at
+// version ifVersion.
+func loadForWrite(tx *gorm.DB, p catalog.Principal, id string, ifVersion int) (*usecaseRow, error) {
+	if !validID(id) {
+		return nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
+	}
+	var r usecaseRow
+	var sharing string
+	err := queryRow(tx, `SELECT pk, id, organisation_id, sharing, version, doc FROM usecases WHERE id = ?`, []any{id},
+		&r.pk, &r.id, &r.org, &sharing, &r.version, &r.doc)
+	r.sharing = catalog.Sharing(sharing)
+	switch {
+	case err == sql.ErrNoRows || (err == nil && !p.CanSee(r.org, r.sharing)):
+		return nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
+	case err != nil:
+		return nil, err
+	case !p.CanEdit(r.org):
+		return nil, catalog.Errorf(catalog.ErrForbidden, "this key may not change use-cases of organisation %q", r.org)
+	case r.version != ifVersion:
+		return nil, catalog.Errorf(catalog.ErrPreconditionFailed, "the use-case is at version %d, not %d; fetch it again and reapply your change", r.version, ifVersion)
+	}
+	return &r, nil
+}
+
+// UpdateUseCase replaces the draft of a use-case still at ifVersion with change(current).
+func (s *Store) UpdateUseCase(ctx context.Context, p catalog.Principal, id string, ifVersion int, change func(catalog.Draft) (catalog.Draft, error)) (*catalog.Document, error) {
+	var out *catalog.Document
+	changed := false
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		if err := s.engine.lockChanges(tx); err != nil {
+			return err
+		}
+		r, err := loadForWrite(tx, p, id, ifVersion)
+		if err != nil {
+			return err
+		}
+		var uc catalog.UseCase
+		if err := json.Unmarshal(r.doc, &uc); err != nil {
+			return err
+		}
+		old := uc.Draft
+		d, err := change(cloneDraft(old))
+		if err != nil {
+			return err
+		}
+		d.Normalize()
+		if d.OrganisationID == "" {
+			d.OrganisationID = r.org
+		}
+		if d.OrganisationID != r.org {
+			if !p.IsAdmin() {
+				return catalog.Errorf(catalog.ErrForbidden, "only an admin key may move a use-case to another organisation")
+			}
+			if err := requireOrganisation(tx, d.OrganisationID); err != nil {
+				return err
+			}
+		}
+		if err := d.Validate(); err != nil {
+			return err
+		}
+		fields := changedFields(&old, &d)
+		if len(fields) == 0 {
+			out = &catalog.Document{ID: r.id, OrganisationID: r.org, Sharing: r.sharing, Version: r.version, JSON: r.doc}
+			return nil
+		}
+		now := s.now().UTC().Truncate(time.Microsecond)
+		if !now.After(uc.UpdatedAt) {
+			now = uc.UpdatedAt.Add(time.Microsecond) // updated_at never goes backwards
+		}
+		uc.Draft, uc.UpdatedAt, uc.Version = d, now, uc.Version+1
+		if uc.PublishedAt == nil && d.Sharing != catalog.SharingPrivate {
+			uc.PublishedAt = &now
+		}
+		doc, err := json.Marshal(uc)
+		if err != nil {
+			return err
+		}
+		if err := tx.Exec(`UPDATE usecases SET organisation_id = ?, title = ?, title_key = ?, summary = ?, description = ?,
+			tags_text = ?, category = ?, policy_area = ?, maturity = ?, sharing = ?, version = ?, updated_at = ?, doc = ?
+			WHERE pk = ?`,
+			d.OrganisationID, d.Title, titleKey(d.Title), d.Summary, d.Description, strings.Join(d.Tags, " "),
+			string(d.Category), string(d.PolicyArea), string(d.Maturity), string(d.Sharing), uc.Version, micros(now), doc, r.pk).Error; err != nil {
+			return err
+		}
+		if err := writeTags(tx, r.pk, d.Tags, true); err != nil {
+			return err
+		}
+		if err := s.recordChange(tx, p, &uc, doc, fields, now); err != nil {
+			return err
+		}
+		changed = true
+		out = &catalog.Document{ID: uc.ID, OrganisationID: d.OrganisationID, Sharing: d.Sharing, Version: uc.Version, JSON: doc}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if changed {
+		s.notify.broadcast()
+	}
+	return out, nil
+}
+
+// DeleteUseCase deletes a use-case still at ifVersion. Its revisions stay, for admins.
+func (s *Store) DeleteUseCase(ctx context.Context, p catalog.Principal, id string, ifVersion int) error {
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		if err := s.engine.lockChanges(tx); err != nil {
+			return err
+		}
+		r, err := loadForWrite(tx, p, id, ifVersion)
+		if err != nil {
+			return err
+		}
+		var uc catalog.UseCase
+		if err := json.Unmarshal(r.doc, &uc); err != nil {
+			return err
+		}
+		if err := tx.Exec(`DELETE FROM usecase_tags WHERE usecase_pk = ?`, r.pk).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec(`DELETE FROM usecases WHERE pk = ?`, r.pk).Error; err != nil {
+			return err
+		}
+		uc.Version++
+		return s.recordChange(tx, p, &uc, nil, []string{}, s.now().UTC().Truncate(time.Microsecond))
+	})
+	if err == nil {
+		s.notify.broadcast()
+	}
+	return err
+}
+
+func cloneDraft(d catalog.Draft) catalog.Draft {
+	b, _ := json.Marshal(d)
+	var out catalog.Draft
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+// changedFields names the top-level fields that differ between old and new; every field of new
+// when old is nil.
+func changedFields(old, new *catalog.Draft) []string {
+	nb, _ := json.Marshal(new)
+	var nm map[string]json.RawMessage
+	_ = json.Unmarshal(nb, &nm)
+	om := map[string]json.RawMessage{}
+	if old != nil {
+		ob, _ := json.Marshal(old)
+		_ = json.Unmarshal(ob, &om)
+	}
+	fields := []string{}
+	for k, v := range nm {
+		if !bytes.Equal(om[k], v) {
+			fields = append(fields, k)
+		}
+	}
+	for k := range om {
+		if _, ok := nm[k]; !ok {
+			fields = append(fields, k)
+		}
+	}
+	sort.Strings(fields)
+	return fields
+}

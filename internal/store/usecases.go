@@ -1,0 +1,215 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+
+	"github.com/usecat/usecat/internal/catalog"
+)
+
+// FindUseCase returns one use-case p may see.
+func (s *Store) FindUseCase(ctx context.Context, p catalog.Principal, id string) (*catalog.Document, error) {
+	if !validID(id) {
+		return nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
+	}
+	var d catalog.Document
+	var sharing string
+	if err := queryRow(s.read.WithContext(ctx), `SELECT id, organisation_id, sharing, version, doc FROM usecases WHERE id = ?`, []any{id},
+		&d.ID, &d.OrganisationID, &sharing, &d.Version, &d.JSON); err != nil {
+		if err == sql.ErrNoRows {
+			return nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
+		}
+		return nil, s.translate(err)
+	}
+	d.Sharing = catalog.Sharing(sharing)
+	if !p.CanSee(d.OrganisationID, d.Sharing) {
+		return nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
+	}
+	return &d, nil
+}
+
+// validID reports whether id has the form of a use-case id, so junk never reaches the database.
+func validID(id string) bool {
+	if len(id) != 36 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if c != '-' {
+				return false
+			}
+		case c >= '0' && c <= '9', c >= 'a' && c <= 'f':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// FindUseCases lists a page of the use-cases p may see that match f.
+func (s *Store) FindUseCases(ctx context.Context, p catalog.Principal, f catalog.Filter) (*catalog.Page, error) {
+	if f.Sort == "" {
+		f.Sort = catalog.SortUpdatedDesc
+	}
+	if f.Limit <= 0 || f.Limit > catalog.MaxLimit {
+		f.Limit = catalog.DefaultLimit
+	}
+	if f.Sort == catalog.SortRelevance && f.Query == "" {
+		var fe catalog.FieldErrors
+		fe.Add("sort", catalog.FieldNotAllowed, "relevance needs a search query q")
+		return nil, fe.Err("the list cannot be sorted that way")
+	}
+	sel, err := s.selectUseCases(p, f)
+	if err != nil {
+		return nil, err
+	}
+	ord := orderFor(f.Sort, sel.rank)
+	total, err := s.count(ctx, p, f, sel)
+	if err != nil {
+		return nil, err
+	}
+	if f.Cursor != "" {
+		c, err := decodeCursor(f.Cursor, f.Sort)
+		if err != nil {
+			return nil, err
+		}
+		cond, args := ord.after(c)
+		sel.and(cond, args...)
+	}
+	rank := "0"
+	if sel.rank != "" {
+		rank = sel.rank
+	}
+	from, args := sel.from()
+	query := "SELECT u.pk, u.updated_at, u.created_at, u.title_key, " + rank + ", u.doc" + from +
+		" ORDER BY " + ord.by + " LIMIT ?"
+	rows, err := s.read.WithContext(ctx).Raw(query, append(args, f.Limit+1)...).Rows()
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	defer rows.Close()
+	page := &catalog.Page{Items: make([]json.RawMessage, 0, f.Limit), Total: total}
+	var last listRow
+	for rows.Next() {
+		var r listRow
+		if err := rows.Scan(&r.pk, &r.updated, &r.created, &r.titleKey, &r.rank, &r.doc); err != nil {
+			return nil, s.translate(err)
+		}
+		if len(page.Items) == f.Limit {
+			page.NextCursor = ord.key(&last).encode()
+			break
+		}
+		page.Items = append(page.Items, r.doc)
+		last = r
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.translate(err)
+	}
+	return page, nil
+}
+
+// generation is the catalogue's latest change sequence number: it moves on with every
+// committed change, whichever process made it.
+func (s *Store) generation(ctx context.Context) (int64, error) {
+	var gen sql.NullInt64
+	err := queryRow(s.read.WithContext(ctx), `SELECT MAX(seq) FROM changes`, nil, &gen)
+	return gen.Int64, s.translate(err)
+}
+
+// count returns how many use-cases match sel, from the cache when the catalogue has not changed.
+func (s *Store) count(ctx context.Context, p catalog.Principal, f catalog.Filter, sel *selection) (int, error) {
+	gen, err := s.generation(ctx)
+	if err != nil {
+		return 0, err
+	}
+	key := "count\x00" + filterKey(p, f)
+	if v, ok := s.counts.get(gen, key); ok {
+		return v.(int), nil
+	}
+	from, args := sel.from()
+	var n int
+	if err := queryRow(s.read.WithContext(ctx), "SELECT COUNT(*)"+from, args, &n); err != nil {
+		return 0, s.translate(err)
+	}
+	s.counts.put(gen, key, n)
+	return n, nil
+}
+
+// CountFacets counts the use-cases p may see that match f per category, maturity, policy area,
+// organisation and the most used tags.
+func (s *Store) CountFacets(ctx context.Context, p catalog.Principal, f catalog.Filter) (*catalog.Facets, error) {
+	sel, err := s.selectUseCases(p, f)
+	if err != nil {
+		return nil, err
+	}
+	gen, err := s.generation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := "facets\x00" + filterKey(p, f)
+	if v, ok := s.counts.get(gen, key); ok {
+		facets := v.(catalog.Facets)
+		return &facets, nil
+	}
+	from, args := sel.from()
+	facets := catalog.Facets{}
+	if err := queryRow(s.read.WithContext(ctx), "SELECT COUNT(*)"+from, args, &facets.Total); err != nil {
+		return nil, s.translate(err)
+	}
+	groups := []struct {
+		col  string
+		dest *[]catalog.Count
+	}{
+		{"u.category", &facets.Category},
+		{"u.maturity", &facets.Maturity},
+		{"u.policy_area", &facets.PolicyArea},
+		{"u.organisation_id", &facets.Organisation},
+	}
+	for _, g := range groups {
+		q := "SELECT " + g.col + ", COUNT(*) AS n" + from + " GROUP BY " + g.col + " ORDER BY n DESC, " + g.col
+		if *g.dest, err = s.counted(ctx, q, args); err != nil {
+			return nil, err
+		}
+	}
+	tagQuery := "SELECT t.tag, COUNT(*) AS n FROM usecase_tags t WHERE t.usecase_pk IN (SELECT u.pk" + from +
+		") GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT ?"
+	if facets.Tags, err = s.counted(ctx, tagQuery, append(args, catalog.TopTags)); err != nil {
+		return nil, err
+	}
+	// Use-cases without a policy area are counted under the empty value; the facet lists only
+	// real values.
+	facets.PolicyArea = dropEmpty(facets.PolicyArea)
+	s.counts.put(gen, key, facets)
+	return &facets, nil
+}
+
+func (s *Store) counted(ctx context.Context, query string, args []any) ([]catalog.Count, error) {
+	rows, err := s.read.WithContext(ctx).Raw(query, args...).Rows()
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	defer rows.Close()
+	out := []catalog.Count{}
+	for rows.Next() {
+		var c catalog.Count
+		if err := rows.Scan(&c.Value, &c.Count); err != nil {
+			return nil, s.translate(err)
+		}
+		out = append(out, c)
+	}
+	return out, s.translate(rows.Err())
+}
+
+func dropEmpty(in []catalog.Count) []catalog.Count {
+	out := in[:0]
+	for _, c := range in {
+		if strings.TrimSpace(c.Value) != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
