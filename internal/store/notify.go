@@ -43,3 +43,7 @@ func (n *notifier) close() {
 // WaitForChange returns a channel closed when the next change commits in this process, or when
 // the store closes.
 func (s *Store) WaitForChange() <-chan struct{} { return s.notify.wait() }
+
+// ReleaseWaiters wakes every long-polling reader for good, so a shutdown need not wait for
+// their timeouts.
+func (s *Store) ReleaseWaiters() { s.notify.close() }

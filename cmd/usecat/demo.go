@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/usecat/usecat/internal/catalog"
+	"github.com/usecat/usecat/internal/demo"
+	"github.com/usecat/usecat/internal/store"
+)
+
+// demoPrincipal is recorded as the author of demo data in revisions.
+var demoPrincipal = catalog.Principal{KeyID: "demo", KeyName: "usecat seed-demo", OrganisationID: "dsk", Role: catalog.RoleAdmin}
+
+func seedDemoCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "seed-demo",
+		Usage: "fill an empty catalogue with the demo use-cases (or --synthetic N generated ones, for benchmarks)",
+		Flags: []cli.Flag{
+			&cli.IntFlag{Name: "synthetic", Usage: "add N generated public use-cases instead of the demo set"},
+			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the generated use-cases"},
+		},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			log, err := stderrLogger(cmd)
+			if err != nil {
+				return err
+			}
+			st, err := store.Open(ctx, store.Config{URL: cmd.String(dbFlag.Name), Logger: log})
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if n := int(cmd.Int("synthetic")); n > 0 {
+				return seedSynthetic(ctx, st, cmd.Int64("seed"), n, log)
+			}
+			key, err := seedDemo(ctx, st, cmd.String(dbFlag.Name), log)
+			if key != "" {
+				fmt.Printf("demo editor key for %s: %s\n", demoOrg, key)
+			}
+			return err
+		},
+	}
+}
+
+// seedDemo adds the demo use-cases when the catalogue holds none, and returns an editor key for
+// the demo organisation: the one kept beside the database when it still works, else a new one.
+func seedDemo(ctx context.Context, st *store.Store, db string, log *slog.Logger) (string, error) {
+	page, err := st.FindUseCases(ctx, demoPrincipal, catalog.Filter{Limit: 1})
+	if err != nil {
+		return "", err
+	}
+	if page.Total == 0 {
+		drafts, err := demo.UseCases()
+		if err != nil {
+			return "", err
+		}
+		for _, d := range drafts {
+			if _, err := st.CreateUseCase(ctx, demoPrincipal, d, nil); err != nil {
+				return "", fmt.Errorf("demo use-case %q: %w", d.Title, err)
+			}
+		}
+		log.Info("added demo use-cases", "count", len(drafts))
+	}
+	file := demoKeyFile(db)
+	if file != "" {
+		if b, err := os.ReadFile(file); err == nil {
+			secret := strings.TrimSpace(string(b))
+			if _, err := st.Authenticate(ctx, secret); err == nil {
+				return secret, nil
+			}
+		}
+	}
+	_, secret, err := st.CreateKey(ctx, demoOrg, "demo editor", catalog.RoleEditor)
+	if err != nil {
+		return "", err
+	}
+	if file != "" {
+		if err := os.WriteFile(file, []byte(secret+"\n"), 0o600); err != nil {
+			log.Warn("could not keep the demo key", "file", file, "error", err)
+		}
+	}
+	return secret, nil
+}
+
+// seedSynthetic adds n generated public use-cases.
+func seedSynthetic(ctx context.Context, st *store.Store, seed int64, n int, log *slog.Logger) error {
+	done := 0
+	err := demo.Generate(seed, n, func(i int, d catalog.Draft) error {
+		if _, err := st.CreateUseCase(ctx, demoPrincipal, d, nil); err != nil {
+			return fmt.Errorf("generated use-case %d: %w", i, err)
+		}
+		done++
+		if done%10000 == 0 {
+			log.Info("generating", "done", done, "of", n)
+		}
+		return nil
+	})
+	log.Info("added generated use-cases", "count", done)
+	return err
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v3"
+)
+
+// Every setting of usecat, in one place. Each flag has a USECAT_* variable.
+var (
+	dbFlag = &cli.StringFlag{Name: "db", Value: "var/usecat.db", Sources: cli.EnvVars("USECAT_DB"),
+		Usage: "SQLite file path, or a postgres:// URL for PostgreSQL"}
+	logFormatFlag = &cli.StringFlag{Name: "log-format", Value: "text", Sources: cli.EnvVars("USECAT_LOG_FORMAT"),
+		Usage: "log format: text or json"}
+	logLevelFlag = &cli.StringFlag{Name: "log-level", Value: "info", Sources: cli.EnvVars("USECAT_LOG_LEVEL"),
+		Usage: "log level: debug, info, warn or error"}
+	globalFlags = []cli.Flag{dbFlag, logFormatFlag, logLevelFlag}
+
+	addrFlag = &cli.StringFlag{Name: "addr", Value: ":8080", Sources: cli.EnvVars("USECAT_ADDR"),
+		Usage: "address to listen on"}
+	demoFlag = &cli.BoolFlag{Name: "demo", Sources: cli.EnvVars("USECAT_DEMO"),
+		Usage: "fill an empty catalogue with demo use-cases and print a demo editor key"}
+	readersFlag = &cli.IntFlag{Name: "sqlite-readers", Value: 8, Sources: cli.EnvVars("USECAT_SQLITE_READERS"),
+		Usage: "size of the SQLite reader connection pool"}
+	requestTimeoutFlag = &cli.DurationFlag{Name: "request-timeout", Value: 15 * time.Second, Sources: cli.EnvVars("USECAT_REQUEST_TIMEOUT"),
+		Usage: "longest a request may take (long polls of the change feed excepted)"}
+	shutdownTimeoutFlag = &cli.DurationFlag{Name: "shutdown-timeout", Value: 20 * time.Second, Sources: cli.EnvVars("USECAT_SHUTDOWN_TIMEOUT"),
+		Usage: "how long SIGTERM waits for requests in flight"}
+	trustProxyFlag = &cli.BoolFlag{Name: "trust-proxy", Sources: cli.EnvVars("USECAT_TRUST_PROXY"),
+		Usage: "take client addresses from X-Forwarded-For (only behind a reverse proxy)"}
+	corsFlag = &cli.StringSliceFlag{Name: "cors-origin", Value: []string{"*"}, Sources: cli.EnvVars("USECAT_CORS_ORIGINS"),
+		Usage: "origins allowed to read the API from a browser"}
+	rateAnonFlag = &cli.FloatFlag{Name: "rate-anonymous", Value: 20, Sources: cli.EnvVars("USECAT_RATE_ANONYMOUS"),
+		Usage: "requests per second allowed per client address without a key (0 turns the limit off)"}
+	rateKeyFlag = &cli.FloatFlag{Name: "rate-key", Value: 50, Sources: cli.EnvVars("USECAT_RATE_KEY"),
+		Usage: "requests per second allowed per API key (0 turns the limit off)"}
+	rateBurstFlag = &cli.IntFlag{Name: "rate-burst", Value: 100, Sources: cli.EnvVars("USECAT_RATE_BURST"),
+		Usage: "requests a client may make at once before the rate limit applies"}
+)
+
+// newLogger builds the process's slog logger from the log flags.
+func newLogger(cmd *cli.Command, w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cmd.String(logLevelFlag.Name))); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch strings.ToLower(cmd.String(logFormatFlag.Name)) {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "text", "":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format must be text or json")
+}
+
+func stderrLogger(cmd *cli.Command) (*slog.Logger, error) { return newLogger(cmd, os.Stderr) }

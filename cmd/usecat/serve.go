@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/usecat/usecat/internal/httpapi"
+	"github.com/usecat/usecat/internal/store"
+)
+
+func serveCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "serve",
+		Usage: "run the HTTP API (Swagger UI at /docs/)",
+		Flags: []cli.Flag{addrFlag, demoFlag, readersFlag, requestTimeoutFlag, shutdownTimeoutFlag, trustProxyFlag,
+			corsFlag, rateAnonFlag, rateKeyFlag, rateBurstFlag},
+		Action: serve,
+	}
+}
+
+func serve(ctx context.Context, cmd *cli.Command) error {
+	log, err := stderrLogger(cmd)
+	if err != nil {
+		return err
+	}
+	started := time.Now()
+	st, err := store.Open(ctx, store.Config{URL: cmd.String(dbFlag.Name), Readers: int(cmd.Int(readersFlag.Name)), Logger: log})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var demoKey string
+	if cmd.Bool(demoFlag.Name) {
+		if demoKey, err = seedDemo(ctx, st, cmd.String(dbFlag.Name), log); err != nil {
+			return err
+		}
+	}
+	api := httpapi.New(httpapi.Config{
+		UseCases:       st,
+		Organisations:  st,
+		Keys:           st,
+		Changes:        st,
+		Pinger:         st,
+		Logger:         log,
+		RequestTimeout: cmd.Duration(requestTimeoutFlag.Name),
+		TrustProxy:     cmd.Bool(trustProxyFlag.Name),
+		CORSOrigins:    cmd.StringSlice(corsFlag.Name),
+	})
+	ln, err := net.Listen("tcp", cmd.String(addrFlag.Name))
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           api.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	// Long polls of the change feed would hold a shutdown for up to a minute; wake them at once.
+	srv.RegisterOnShutdown(st.ReleaseWaiters)
+	log.Info("usecat is serving", "addr", ln.Addr().String(), "engine", st.Engine(), "docs", docsURL(ln.Addr()),
+		"startup", time.Since(started).Round(time.Millisecond).String())
+	if demoKey != "" {
+		fmt.Fprintf(os.Stderr, "\nDemo editor key for %s (Swagger UI: Authorize, then paste it):\n\n    %s\n\n", demoOrg, demoKey)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining requests in flight")
+	api.Drain()
+	sctx, cancel := context.WithTimeout(context.Background(), cmd.Duration(shutdownTimeoutFlag.Name))
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("shutdown did not finish cleanly", "error", err)
+	}
+	if err := st.Close(); err != nil {
+		return fmt.Errorf("close database: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func docsURL(a net.Addr) string {
+	host, port, _ := net.SplitHostPort(a.String())
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/docs/"
+}
+
+// demoOrg owns the demo editor key.
+const demoOrg = "albertslund"
+
+// demoKeyFile is where the demo editor key is kept beside a SQLite database, so `make run`
+// prints the same key each time.
+func demoKeyFile(db string) string {
+	if strings.Contains(db, "://") {
+		return ""
+	}
+	return filepath.Join(filepath.Dir(db), "demo-editor.key")
+}
