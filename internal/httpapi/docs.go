@@ -1,0 +1,111 @@
+package httpapi
+
+import (
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	echoSwagger "github.com/swaggo/echo-swagger"
+	swaggerFiles "github.com/swaggo/files/v2"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/usecat/usecat/internal/apidoc"
+	"github.com/usecat/usecat/internal/catalog"
+)
+
+// openapiDocs is the OpenAPI 3 document, encoded once at start: it is part of the binary and
+// never changes while the process runs.
+type openapiDocs struct {
+	json, yaml []byte
+}
+
+// loadOpenAPI builds the served document from the swag output compiled in (package docs),
+// through the same conversion that writes the root openapi.yaml. A failure leaves the two
+// routes answering 500 rather than keeping the API from starting; apidoc's tests keep it from
+// happening.
+func loadOpenAPI(log *slog.Logger) openapiDocs {
+	doc, err := apidoc.Document()
+	if err != nil {
+		log.Error("openapi document unavailable", "error", err)
+		return openapiDocs{}
+	}
+	var d openapiDocs
+	if d.json, err = apidoc.MarshalJSON(doc); err != nil {
+		log.Error("openapi document unavailable", "error", err)
+	}
+	if d.yaml, err = apidoc.MarshalYAML(doc); err != nil {
+		log.Error("openapi document unavailable", "error", err)
+	}
+	return d
+}
+
+var errNoDocument = catalog.Errorf(catalog.ErrInternal, "the OpenAPI document could not be built")
+
+// handleOpenAPIJSON serves the OpenAPI 3 document as JSON.
+//
+//	@Summary		This API's OpenAPI 3 document, as JSON
+//	@Tags			operations
+//	@Produce		json
+//	@Success		200	{object}	object	"The OpenAPI 3.0 document"
+//	@Failure		401	{object}	Problem	"The API key is not valid"
+//	@Router			/openapi.json [get]
+func (s *Server) handleOpenAPIJSON(c echo.Context) error {
+	if s.openapi.json == nil {
+		return errNoDocument
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=300")
+	return writeJSON(c, http.StatusOK, s.openapi.json)
+}
+
+// handleOpenAPIYAML serves the OpenAPI 3 document as YAML, the same bytes as the root
+// openapi.yaml of the release.
+//
+//	@Summary		This API's OpenAPI 3 document, as YAML
+//	@Tags			operations
+//	@Produce		application/yaml
+//	@Success		200	{string}	string	"The OpenAPI 3.0 document"
+//	@Failure		401	{object}	Problem	"The API key is not valid"
+//	@Router			/openapi.yaml [get]
+func (s *Server) handleOpenAPIYAML(c echo.Context) error {
+	if s.openapi.yaml == nil {
+		return errNoDocument
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=300")
+	return c.Blob(http.StatusOK, "application/yaml", s.openapi.yaml)
+}
+
+// swaggerUI serves Swagger UI pointed at /openapi.json only; echo-swagger's default would
+// also list its own doc.json and doc.yaml, which usecat does not serve.
+var swaggerUI = echoSwagger.EchoWrapHandler(func(c *echoSwagger.Config) {
+	c.URLs = []string{"/openapi.json"}
+	c.DocExpansion = "list"
+	c.PersistAuthorization = true
+})
+
+// handleDocs serves Swagger UI.
+//
+//	@Summary		Swagger UI
+//	@Description	Browse and try this API in Swagger UI.
+//	@Tags			operations
+//	@Produce		html
+//	@Success		200	{string}	string	"The Swagger UI page"
+//	@Router			/docs/ [get]
+func (s *Server) handleDocs(c echo.Context) error {
+	switch file := c.Param("*"); file {
+	case "", "index.html":
+		// Serve the page at /docs/ itself rather than echo-swagger's redirect to
+		// /docs//index.html; the page's relative links work from either.
+		c.Request().RequestURI = "/docs/index.html"
+	default:
+		if _, err := fs.Stat(swaggerFiles.FS, file); err != nil {
+			return echo.ErrNotFound // a problem+json 404, not the file server's plain text
+		}
+	}
+	return swaggerUI(c)
+}
+
+// handleDocsRedirect sends /docs to /docs/, where the page's relative links resolve.
+func (s *Server) handleDocsRedirect(c echo.Context) error {
+	return c.Redirect(http.StatusMovedPermanently, "/docs/")
+}

@@ -1,0 +1,94 @@
+package httpapi
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/usecat/usecat/internal/catalog"
+)
+
+// access is who may call a route.
+type access int
+
+const (
+	anyone  access = iota // anonymous callers too
+	anyKey                // any valid key (reader, editor, admin)
+	editors               // editor or admin keys; owning the use-case is the service's check
+	admins                // admin keys only
+)
+
+// route is one row of the route table.
+type route struct {
+	method  string
+	path    string
+	handler echo.HandlerFunc
+	access  access
+	// timeout overrides Config.RequestTimeout, for long polls and streamed exports.
+	timeout time.Duration
+}
+
+// routes is every route the server answers, in one table so that who may call what can be
+// read in one place.
+func (s *Server) routes() []route {
+	return []route{
+		{method: http.MethodGet, path: "/api/v1/usecases", handler: s.handleListUseCases, access: anyone},
+		{method: http.MethodGet, path: "/api/v1/usecases/facets", handler: s.handleUseCaseFacets, access: anyone},
+		{method: http.MethodGet, path: "/api/v1/usecases/:id", handler: s.handleGetUseCase, access: anyone},
+		{method: http.MethodGet, path: "/api/v1/organisations", handler: s.handleListOrganisations, access: anyone},
+		{method: http.MethodGet, path: "/api/v1/organisations/:id", handler: s.handleGetOrganisation, access: anyone},
+		{method: http.MethodGet, path: "/api/v1/vocabularies", handler: s.handleVocabularies, access: anyone},
+
+		{method: http.MethodGet, path: "/healthz", handler: s.handleHealthz, access: anyone},
+		{method: http.MethodGet, path: "/readyz", handler: s.handleReadyz, access: anyone},
+		{method: http.MethodGet, path: "/metrics", handler: s.handleMetrics, access: anyone},
+		{method: http.MethodGet, path: "/openapi.json", handler: s.handleOpenAPIJSON, access: anyone},
+		{method: http.MethodGet, path: "/openapi.yaml", handler: s.handleOpenAPIYAML, access: anyone},
+		{method: http.MethodGet, path: "/docs", handler: s.handleDocsRedirect, access: anyone},
+		{method: http.MethodGet, path: "/docs/*", handler: s.handleDocs, access: anyone},
+	}
+}
+
+// register adds the route table to the router. Every GET also answers HEAD, which net/http
+// answers without the body.
+func (s *Server) register() {
+	for _, r := range s.routes() {
+		timeout := r.timeout
+		if timeout == 0 {
+			timeout = s.cfg.RequestTimeout
+		}
+		h := withTimeout(timeout, requireAccess(r.access, r.handler))
+		s.echo.Add(r.method, r.path, h)
+		if r.method == http.MethodGet {
+			s.echo.Add(http.MethodHead, r.path, h)
+		}
+	}
+}
+
+// requireAccess refuses a request whose principal may not call the route: 401 without a key
+// (so the client knows a key would help), 403 with a key of too small a role.
+func requireAccess(a access, next echo.HandlerFunc) echo.HandlerFunc {
+	if a == anyone {
+		return next
+	}
+	return func(c echo.Context) error {
+		p := principal(c)
+		if p.IsAnonymous() {
+			return catalog.Errorf(catalog.ErrUnauthorized, "this needs an API key: send it as Authorization: Bearer <key>")
+		}
+		ok := false
+		switch a {
+		case anyKey:
+			ok = true
+		case editors:
+			ok = p.Role == catalog.RoleEditor || p.Role == catalog.RoleAdmin
+		case admins:
+			ok = p.Role == catalog.RoleAdmin
+		}
+		if !ok {
+			return catalog.Errorf(catalog.ErrForbidden, "a key with the role %s may not do this", p.Role)
+		}
+		return next(c)
+	}
+}

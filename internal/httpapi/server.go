@@ -1,0 +1,141 @@
+// Package httpapi is usecat's HTTP interface: the Echo router, every route, the middleware and
+// the one error handler that turns catalog error codes into problem+json (RFC 9457).
+//
+// It depends on the domain (internal/catalog) only through its service interfaces, so the same
+// server runs over any store and embeds in httptest.
+//
+// The annotations below are swag's general API information; `make docs` turns them and the
+// handler annotations into docs/ (Swagger 2.0) and the root openapi.yaml (OpenAPI 3).
+//
+//	@title						usecat: the municipal AI use-case catalogue
+//	@version					1.0
+//	@description				The shared catalogue of AI use-cases of the Danish municipalities in the Danish Language Model Consortium (Dansk Sprogmodel Konsortium, DSK).
+//	@description				Anyone may read public use-cases; an API key (`Authorization: Bearer <key>`) shows more and, for editors, allows changes.
+//	@description				Every error is `application/problem+json` (RFC 9457) whose `type` is `https://usecat.dk/problems/<kind>`.
+//	@license.name				MPL-2.0
+//	@license.url				https://www.mozilla.org/en-US/MPL/2.0/
+//	@BasePath					/
+//	@tag.name					use-cases
+//	@tag.description			Municipal AI use-cases: list, search, count and read.
+//	@tag.name					organisations
+//	@tag.description			The municipalities and other bodies that own use-cases.
+//	@tag.name					vocabularies
+//	@tag.description			Every enumeration with Danish and English labels.
+//	@tag.name					operations
+//	@tag.description			Health, readiness, metrics and this document.
+//	@securityDefinitions.apikey	BearerAuth
+//	@in							header
+//	@name						Authorization
+//	@description				An API key as `Bearer <key>`. Keys are issued by the operator; never put one in a URL.
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/usecat/usecat/internal/catalog"
+)
+
+// Pinger reports whether the database answers.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Config is what a Server needs. UseCases, Organisations and Pinger are required; the rest
+// have defaults.
+type Config struct {
+	UseCases      catalog.UseCaseService
+	Organisations catalog.OrganisationService
+	// Keys checks API keys. Nil means no key is valid: every request is anonymous and a
+	// request that carries a key anyway gets 401.
+	Keys catalog.KeyService
+	// Changes serves the change feed; nil until the feed is wired.
+	Changes catalog.ChangeService
+	Pinger  Pinger
+	Logger  *slog.Logger
+	// RequestTimeout bounds each request's context (default 10s).
+	RequestTimeout time.Duration
+	// ReadyTimeout bounds the database ping of /readyz (default 1s).
+	ReadyTimeout time.Duration
+	// BodyLimit is the largest request body accepted, in bytes (default 1 MiB).
+	BodyLimit int64
+	// TrustProxy takes the client's address from X-Forwarded-For, for a server behind a
+	// reverse proxy; otherwise the connection's address counts, so clients cannot forge it.
+	TrustProxy bool
+	// CORSOrigins lists the origins allowed to read the API from a browser (default "*").
+	CORSOrigins []string
+	// Registry receives the HTTP metrics and is served on /metrics. Nil makes a fresh registry
+	// with the Go and process collectors, so several servers (tests) never clash.
+	Registry *prometheus.Registry
+	// Clock tells the time (default time.Now).
+	Clock catalog.Clock
+}
+
+// Server is the HTTP API. Its zero value is not usable; call New.
+type Server struct {
+	cfg     Config
+	echo    *echo.Echo
+	log     *slog.Logger
+	metrics *metrics
+	openapi openapiDocs
+	// promHandler serves /metrics.
+	promHandler http.Handler
+	draining    atomic.Bool
+}
+
+// New builds a Server and its routes from cfg.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 10 * time.Second
+	}
+	if cfg.ReadyTimeout <= 0 {
+		cfg.ReadyTimeout = time.Second
+	}
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = 1 << 20
+	}
+	if len(cfg.CORSOrigins) == 0 {
+		cfg.CORSOrigins = []string{"*"}
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+		cfg.Registry.MustRegister(collectors.NewGoCollector(),
+			collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, metrics: newMetrics(cfg.Registry)}
+	s.openapi = loadOpenAPI(s.log)
+	s.promHandler = s.newPromHandler()
+
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = echo.ExtractIPDirect()
+	if cfg.TrustProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	}
+	s.echo = e
+	s.useMiddleware()
+	s.register()
+	return s
+}
+
+// Handler returns the server as an http.Handler, to mount in an http.Server or httptest.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Drain makes /readyz answer 503 so a load balancer stops sending new requests while the
+// process finishes the ones in flight.
+func (s *Server) Drain() { s.draining.Store(true) }
