@@ -1,0 +1,83 @@
+# usecat's build. Every build, vet and test needs the sqlite_fts5 tag (SQLite's full-text
+# search); it is passed explicitly and exported through GOFLAGS, so `go tool` runs get it too.
+# CI (.ci/run) calls these same targets.
+
+GO      ?= go
+TAGS    := sqlite_fts5
+export GOFLAGS += -tags=$(TAGS)
+
+BIN     := bin/usecat
+DB      ?= var/usecat.db
+ADDR    ?= :8080
+
+# The race detector doubles the cgo build of SQLite and slows the tests; it runs on every
+# package because the store and the HTTP layer are concurrent. `make test RACE=` skips it.
+RACE    ?= -race
+
+# swag reads the general API information from internal/httpapi/server.go and the handler
+# annotations in internal/httpapi; the request and response types live there and in the domain.
+SWAG    := $(GO) tool swag init --quiet --parseInternal -g server.go -d internal/httpapi,internal/catalog
+
+# The OpenAPI linter, pinned: later releases need a newer Node.js than Debian's. A global
+# install (as CI does) is used when present; npx fetches it otherwise.
+REDOCLY_VERSION := 2.77.0
+REDOCLY  ?= $(shell command -v redocly >/dev/null 2>&1 && echo redocly || \
+              (command -v npx >/dev/null 2>&1 && echo "npx --yes @redocly/cli@$(REDOCLY_VERSION)"))
+
+.PHONY: all build run test docs docs-check lint lint-openapi bench clean
+
+all: build
+
+## build: compile the usecat binary into bin/
+build:
+	$(GO) build -tags $(TAGS) -o $(BIN) ./cmd/usecat
+
+## run: serve on :8080 from a SQLite file under var/, filled with demo data
+run: build
+	@mkdir -p $(dir $(DB))
+	./$(BIN) serve --db $(DB) --addr $(ADDR) --demo
+
+## test: fail on stale docs, then vet and run every test
+test: docs-check lint-openapi
+	$(GO) vet -tags $(TAGS) ./...
+	$(GO) test -tags $(TAGS) $(RACE) ./...
+
+## docs: regenerate docs/ (Swagger 2.0, from the swag annotations) and openapi.yaml (OpenAPI 3)
+docs:
+	$(SWAG) -o docs
+	$(GO) run -tags $(TAGS) ./cmd/apidoc -in docs/swagger.json -out openapi.yaml
+
+## docs-check: regenerate into a temporary folder and fail if docs/ or openapi.yaml differ
+docs-check:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(SWAG) -o "$$tmp" --packageName docs && \
+	for f in docs.go swagger.json swagger.yaml; do \
+		if ! cmp -s "docs/$$f" "$$tmp/$$f"; then \
+			diff -u "docs/$$f" "$$tmp/$$f" | head -40 >&2; \
+			echo "docs/$$f is stale: run make docs and commit the result" >&2; exit 1; \
+		fi; \
+	done && \
+	$(GO) run -tags $(TAGS) ./cmd/apidoc -in "$$tmp/swagger.json" -out openapi.yaml -check && \
+	echo "docs/ and openapi.yaml are up to date"
+
+## lint-openapi: lint openapi.yaml with Redocly's recommended rules (skipped without Node.js)
+lint-openapi:
+ifeq ($(strip $(REDOCLY)),)
+	@echo "lint-openapi: skipped, neither redocly nor npx is installed" >&2
+else
+	$(REDOCLY) lint openapi.yaml
+endif
+
+## lint: gofmt, go vet, staticcheck and the OpenAPI linter
+lint: lint-openapi
+	@out=$$(gofmt -l .); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:" >&2; echo "$$out" >&2; exit 1; fi
+	$(GO) vet -tags $(TAGS) ./...
+	$(GO) tool staticcheck -tags $(TAGS) ./...
+
+## bench: the store's benchmarks (the load script against a running server comes separately)
+bench:
+	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem ./internal/store/
+
+clean:
+	rm -rf bin
