@@ -64,7 +64,7 @@ func (s *Server) handleOpenAPIJSON(c echo.Context) error {
 //	@Summary		This API's OpenAPI 3 document, as YAML
 //	@Tags			operations
 //	@Produce		application/yaml
-//	@Success		200	{string}	string	"The OpenAPI 3.0 document"
+//	@Success		200	{object}	object	"The OpenAPI 3.0 document"
 //	@Failure		401	{object}	Problem	"The API key is not valid"
 //	@Router			/openapi.yaml [get]
 func (s *Server) handleOpenAPIYAML(c echo.Context) error {
@@ -92,16 +92,25 @@ var swaggerUI = echoSwagger.EchoWrapHandler(func(c *echoSwagger.Config) {
 //	@Success		200	{string}	string	"The Swagger UI page"
 //	@Router			/docs/ [get]
 func (s *Server) handleDocs(c echo.Context) error {
-	switch file := c.Param("*"); file {
+	file := c.Param("*")
+	switch file {
 	case "", "index.html":
 		// Serve the page at /docs/ itself rather than echo-swagger's redirect to
 		// /docs//index.html; the page's relative links work from either.
-		c.Request().RequestURI = "/docs/index.html"
+		file = "index.html"
 	default:
 		if _, err := fs.Stat(swaggerFiles.FS, file); err != nil {
 			return echo.ErrNotFound // a problem+json 404, not the file server's plain text
 		}
 	}
+	// echo-swagger picks the file from RequestURI and rewrites URL.Path; give it a copy, so
+	// the access log still names the address the client asked for.
+	orig := c.Request()
+	req := *orig
+	u := *orig.URL
+	req.URL, req.RequestURI = &u, "/docs/"+file
+	c.SetRequest(&req)
+	defer c.SetRequest(orig)
 	return swaggerUI(c)
 }
 

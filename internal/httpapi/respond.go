@@ -41,6 +41,9 @@ func writeJSON(c echo.Context, status int, body []byte) error {
 	h.Set(echo.HeaderContentType, mimeJSON)
 	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
 	c.Response().WriteHeader(status)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
 	_, err := c.Response().Write(body)
 	return err
 }
