@@ -1,6 +1,5 @@
 package store
 
-import "gorm.io/gorm"
 
 // searchSQL is how an engine restricts a query on usecases u to full-text matches.
 type searchSQL struct {
@@ -25,7 +24,7 @@ func (sqliteEngine) search(q ftsQuery) searchSQL {
 }
 
 // SQLite has one writer connection, so writers are already serialised.
-func (sqliteEngine) lockChanges(*gorm.DB) error { return nil }
+func (sqliteEngine) lockChanges(txn) error { return nil }
 
 type postgresEngine struct{}
 
@@ -42,8 +41,9 @@ func (postgresEngine) search(q ftsQuery) searchSQL {
 // lockChanges takes a transaction-scoped advisory lock: PostgreSQL hands out sequence numbers
 // when asked, not when transactions commit, so without it a poller could read seq 11 before
 // seq 10 commits and never see 10.
-func (postgresEngine) lockChanges(tx *gorm.DB) error {
-	return tx.Exec(`SELECT pg_advisory_xact_lock(7170)`).Error
+func (postgresEngine) lockChanges(tx txn) error {
+	var ignored string
+	return tx.row(`SELECT pg_advisory_xact_lock(7170)::text`, nil, &ignored)
 }
 
 func quoteLiteral(s string) string {

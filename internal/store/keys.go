@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"gorm.io/gorm"
 
 	"github.com/usecat/usecat/internal/catalog"
 )
@@ -80,15 +79,16 @@ func (s *Store) CreateKey(ctx context.Context, org, name string, role catalog.Ro
 	}
 	id, secret := newSecret()
 	row := keyRow{ID: id, OrganisationID: org, Name: name, Role: string(role), Hash: hashSecret(secret), CreatedAt: micros(s.now())}
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	err := s.inTx(ctx, func(tx txn) error {
 		var n int64
-		if err := tx.Model(&organisationRow{}).Where("id = ?", org).Count(&n).Error; err != nil {
+		if err := tx.row(`SELECT COUNT(*) FROM organisations WHERE id = ?`, []any{org}, &n); err != nil {
 			return err
 		}
 		if n == 0 {
 			return catalog.Errorf(catalog.ErrNotFound, "no organisation %q", org)
 		}
-		return tx.Create(&row).Error
+		return exec(tx, `INSERT INTO api_keys (id, organisation_id, name, role, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			row.ID, row.OrganisationID, row.Name, row.Role, row.Hash, row.CreatedAt)
 	})
 	if err != nil {
 		return nil, "", err
@@ -120,14 +120,14 @@ func (s *Store) FindKeys(ctx context.Context, org string) ([]catalog.Key, error)
 
 // RevokeKey revokes a key at once; it is kept, listed as revoked.
 func (s *Store) RevokeKey(ctx context.Context, id string) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&keyRow{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", micros(s.now()))
-		if res.Error != nil {
-			return res.Error
+	return s.inTx(ctx, func(tx txn) error {
+		changed, err := tx.exec(`UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, micros(s.now()), id)
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
+		if changed == 0 {
 			var n int64
-			if err := tx.Model(&keyRow{}).Where("id = ?", id).Count(&n).Error; err != nil {
+			if err := tx.row(`SELECT COUNT(*) FROM api_keys WHERE id = ?`, []any{id}, &n); err != nil {
 				return err
 			}
 			if n == 0 {
@@ -212,9 +212,9 @@ func (s *Store) flushTouched(ctx context.Context) {
 	if len(used) == 0 {
 		return
 	}
-	err := s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.run(ctx, func(tx txn) error {
 		for id, at := range used {
-			if err := tx.Exec(`UPDATE api_keys SET last_used_at = ? WHERE id = ?`, micros(at), id).Error; err != nil {
+			if err := exec(tx, `UPDATE api_keys SET last_used_at = ? WHERE id = ?`, micros(at), id); err != nil {
 				return err
 			}
 		}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
 	"time"
 
@@ -79,16 +81,14 @@ func (s *Store) CreateOrganisation(ctx context.Context, o catalog.Organisation) 
 		return nil, err
 	}
 	o.CreatedAt = s.now().UTC().Truncate(time.Microsecond)
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		var n int64
-		if err := tx.Model(&organisationRow{}).Where("id = ?", o.ID).Count(&n).Error; err != nil {
-			return err
-		}
-		if n > 0 {
+	err := s.inTx(ctx, func(tx txn) error {
+		n, err := tx.exec(`INSERT INTO organisations (id, name, kind, municipality_code, website, created_at)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+			o.ID, o.Name, string(o.Kind), o.MunicipalityCode, o.Website, micros(o.CreatedAt))
+		if err == nil && n == 0 {
 			return catalog.Errorf(catalog.ErrConflict, "organisation %q already exists", o.ID)
 		}
-		row := organisationToRow(o)
-		return tx.Create(&row).Error
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -99,12 +99,14 @@ func (s *Store) CreateOrganisation(ctx context.Context, o catalog.Organisation) 
 // UpdateOrganisation applies change to an organisation; its id and creation time stay.
 func (s *Store) UpdateOrganisation(ctx context.Context, id string, change func(*catalog.Organisation) error) (*catalog.Organisation, error) {
 	var out catalog.Organisation
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	err := s.inTx(ctx, func(tx txn) error {
 		var r organisationRow
-		if err := tx.Where("id = ?", id).Take(&r).Error; err != nil {
-			if err == gorm.ErrRecordNotFound {
-				return catalog.Errorf(catalog.ErrNotFound, "no organisation %q", id)
-			}
+		err := tx.row(`SELECT id, name, kind, municipality_code, website, created_at FROM organisations WHERE id = ?`, []any{id},
+			&r.ID, &r.Name, &r.Kind, &r.MunicipalityCode, &r.Website, &r.CreatedAt)
+		if errors.Is(err, sql.ErrNoRows) {
+			return catalog.Errorf(catalog.ErrNotFound, "no organisation %q", id)
+		}
+		if err != nil {
 			return err
 		}
 		o := r.domain()
@@ -116,9 +118,9 @@ func (s *Store) UpdateOrganisation(ctx context.Context, id string, change func(*
 		if err := o.Validate(); err != nil {
 			return err
 		}
-		row := organisationToRow(o)
 		out = o
-		return tx.Save(&row).Error
+		return exec(tx, `UPDATE organisations SET name = ?, kind = ?, municipality_code = ?, website = ? WHERE id = ?`,
+			o.Name, string(o.Kind), o.MunicipalityCode, o.Website, o.ID)
 	})
 	if err != nil {
 		return nil, err

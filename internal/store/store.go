@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -42,8 +43,12 @@ type Store struct {
 	notify  *notifier
 	counts  *countCache
 	closed  atomic.Bool
+	closing sync.RWMutex // held to send on jobs, so Close never closes it under a sender
 	touched *touchSet
 	stop    chan struct{}
+
+	jobs       chan *writeJob // SQLite's group-commit queue; nil on PostgreSQL
+	writerDone chan struct{}
 }
 
 // engine holds what differs between SQLite and PostgreSQL.
@@ -53,7 +58,7 @@ type engine interface {
 	search(q ftsQuery) searchSQL
 	// lockChanges serialises writers that append to the change feed, so sequence numbers
 	// commit in order and a poller never skips one.
-	lockChanges(tx *gorm.DB) error
+	lockChanges(tx txn) error
 }
 
 // Open connects to the catalogue and brings its schema up to date.
@@ -120,6 +125,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if s.engine.name() == "sqlite" {
+		if err := s.startWriter(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
 	go s.flushLoop(s.stop)
 	return s, nil
 }
@@ -139,14 +150,22 @@ func (s *Store) Ping(ctx context.Context) error {
 	return db.PingContext(ctx)
 }
 
-// Close flushes pending key usage times, wakes long-polling readers and closes the database.
+// Close flushes pending key usage times, wakes long-polling readers, finishes the queued
+// writes and closes the database.
 func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
 	close(s.stop)
-	s.flushTouched(context.Background())
 	s.notify.close()
+	s.flushTouched(context.Background())
+	if s.jobs != nil {
+		s.closing.Lock()
+		close(s.jobs)
+		s.jobs = nil
+		s.closing.Unlock()
+		<-s.writerDone
+	}
 	var errs []error
 	if s.engine.name() == "sqlite" {
 		// Fold the WAL back into the main file so the database is one clean file at rest.
@@ -162,12 +181,29 @@ func (s *Store) Close() error {
 }
 
 // inTx runs fn in one write transaction; nothing fn did is kept if it returns an error.
-func (s *Store) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+func (s *Store) inTx(ctx context.Context, fn func(tx txn) error) error {
 	if s.closed.Load() {
 		return catalog.Errorf(catalog.ErrUnavailable, "the service is shutting down")
 	}
-	err := s.write.WithContext(ctx).Transaction(fn, &sql.TxOptions{})
-	return s.translate(err)
+	return s.run(ctx, fn)
+}
+
+// run is inTx without the shutdown check, for the store's own last writes.
+func (s *Store) run(ctx context.Context, fn func(tx txn) error) error {
+	s.closing.RLock()
+	if s.jobs == nil {
+		s.closing.RUnlock()
+		if s.engine.name() == "sqlite" {
+			return catalog.Errorf(catalog.ErrUnavailable, "the service is shutting down")
+		}
+		return s.translate(s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(gormTxn{tx}) }, &sql.TxOptions{}))
+	}
+	j := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	s.jobs <- j
+	s.closing.RUnlock()
+	// Wait for the group to commit even if ctx ends meanwhile: the caller must learn whether
+	// its write happened.
+	return s.translate(<-j.done)
 }
 
 // translate turns driver and GORM errors into domain errors; domain errors pass through.

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"encoding/json"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
-	"gorm.io/gorm"
 
 	"github.com/usecat/usecat/internal/catalog"
 )
@@ -43,7 +43,7 @@ func (s *Store) CreateUseCase(ctx context.Context, p catalog.Principal, d catalo
 	}
 	now := s.now().UTC().Truncate(time.Microsecond)
 	var out *catalog.Document
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	err := s.inTx(ctx, func(tx txn) error {
 		if err := s.engine.lockChanges(tx); err != nil {
 			return err
 		}
@@ -66,7 +66,7 @@ func (s *Store) CreateUseCase(ctx context.Context, p catalog.Principal, d catalo
 			return err
 		}
 		var pk int64
-		if err := queryRow(tx, `INSERT INTO usecases (id, organisation_id, title, title_key, summary, description, tags_text,
+		if err := tx.row(`INSERT INTO usecases (id, organisation_id, title, title_key, summary, description, tags_text,
 			category, policy_area, maturity, sharing, version, created_at, updated_at, doc)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
 			[]any{uc.ID, d.OrganisationID, d.Title, titleKey(d.Title), d.Summary, d.Description, strings.Join(d.Tags, " "),
@@ -82,8 +82,8 @@ func (s *Store) CreateUseCase(ctx context.Context, p catalog.Principal, d catalo
 			return err
 		}
 		if idem != nil {
-			if err := tx.Exec(`INSERT INTO idempotency_keys (key_id, idem_key, request_hash, usecase_id, created_at) VALUES (?, ?, ?, ?, ?)`,
-				p.KeyID, idem.Key, idem.RequestHash, uc.ID, micros(now)).Error; err != nil {
+			if err := exec(tx, `INSERT INTO idempotency_keys (key_id, idem_key, request_hash, usecase_id, created_at) VALUES (?, ?, ?, ?, ?)`,
+				p.KeyID, idem.Key, idem.RequestHash, uc.ID, micros(now)); err != nil {
 				return err
 			}
 		}
@@ -99,13 +99,13 @@ func (s *Store) CreateUseCase(ctx context.Context, p catalog.Principal, d catalo
 
 // replay returns the first answer to an earlier request with the same Idempotency-Key, nil when
 // there was none, and an error when the key was used for another body.
-func (s *Store) replay(tx *gorm.DB, p catalog.Principal, idem *catalog.Idempotency, now time.Time) (*catalog.Document, error) {
+func (s *Store) replay(tx txn, p catalog.Principal, idem *catalog.Idempotency, now time.Time) (*catalog.Document, error) {
 	cutoff := micros(now.Add(-catalog.IdempotencyWindow))
-	if err := tx.Exec(`DELETE FROM idempotency_keys WHERE created_at < ?`, cutoff).Error; err != nil {
+	if err := exec(tx, `DELETE FROM idempotency_keys WHERE created_at < ?`, cutoff); err != nil {
 		return nil, err
 	}
 	var hash, id string
-	err := queryRow(tx, `SELECT request_hash, usecase_id FROM idempotency_keys WHERE key_id = ? AND idem_key = ?`, []any{p.KeyID, idem.Key}, &hash, &id)
+	err := tx.row(`SELECT request_hash, usecase_id FROM idempotency_keys WHERE key_id = ? AND idem_key = ?`, []any{p.KeyID, idem.Key}, &hash, &id)
 	if err == sql.ErrNoRows {
 		return nil, nil
 	}
@@ -119,14 +119,14 @@ func (s *Store) replay(tx *gorm.DB, p catalog.Principal, idem *catalog.Idempoten
 	}
 	d := &catalog.Document{ID: id, Version: 1}
 	var sharing string
-	err = queryRow(tx, `SELECT owner_org, sharing, doc FROM revisions WHERE usecase_id = ? AND version = 1`, []any{id}, &d.OrganisationID, &sharing, &d.JSON)
+	err = tx.row(`SELECT owner_org, sharing, doc FROM revisions WHERE usecase_id = ? AND version = 1`, []any{id}, &d.OrganisationID, &sharing, &d.JSON)
 	d.Sharing = catalog.Sharing(sharing)
 	return d, err
 }
 
-func requireOrganisation(tx *gorm.DB, org string) error {
+func requireOrganisation(tx txn, org string) error {
 	var n int64
-	if err := tx.Raw(`SELECT COUNT(*) FROM organisations WHERE id = ?`, org).Scan(&n).Error; err != nil {
+	if err := tx.row(`SELECT COUNT(*) FROM organisations WHERE id = ?`, []any{org}, &n); err != nil {
 		return err
 	}
 	if n == 0 {
@@ -137,14 +137,14 @@ func requireOrganisation(tx *gorm.DB, org string) error {
 	return nil
 }
 
-func writeTags(tx *gorm.DB, pk int64, tags []string, replace bool) error {
+func writeTags(tx txn, pk int64, tags []string, replace bool) error {
 	if replace {
-		if err := tx.Exec(`DELETE FROM usecase_tags WHERE usecase_pk = ?`, pk).Error; err != nil {
+		if err := exec(tx, `DELETE FROM usecase_tags WHERE usecase_pk = ?`, pk); err != nil {
 			return err
 		}
 	}
 	for _, t := range tags {
-		if err := tx.Exec(`INSERT INTO usecase_tags (tag, usecase_pk) VALUES (?, ?)`, t, pk).Error; err != nil {
+		if err := exec(tx, `INSERT INTO usecase_tags (tag, usecase_pk) VALUES (?, ?)`, t, pk); err != nil {
 			return err
 		}
 	}
@@ -153,32 +153,38 @@ func writeTags(tx *gorm.DB, pk int64, tags []string, replace bool) error {
 
 // recordChange writes the revision of a change and moves the use-case to the head of the
 // change feed. doc is nil for a deletion.
-func (s *Store) recordChange(tx *gorm.DB, p catalog.Principal, uc *catalog.UseCase, doc []byte, fields []string, now time.Time) error {
+func (s *Store) recordChange(tx txn, p catalog.Principal, uc *catalog.UseCase, doc []byte, fields []string, now time.Time) error {
 	fieldsJSON, _ := json.Marshal(fields)
 	deleted := doc == nil
-	if err := tx.Exec(`INSERT INTO revisions (usecase_id, version, changed_at, key_id, key_name, key_org, owner_org, sharing, deleted, changed_fields, doc)
+	if err := exec(tx, `INSERT INTO revisions (usecase_id, version, changed_at, key_id, key_name, key_org, owner_org, sharing, deleted, changed_fields, doc)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		uc.ID, uc.Version, micros(now), p.KeyID, p.KeyName, p.OrganisationID, uc.OrganisationID, string(uc.Sharing),
-		deleted, string(fieldsJSON), doc).Error; err != nil {
+		deleted, string(fieldsJSON), doc); err != nil {
 		return err
 	}
+	// ORDER BY … LIMIT 1 walks the index to its end; an expression around MAX() would make
+	// SQLite scan the whole table.
 	var seq int64
-	if err := queryRow(tx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM changes`, nil, &seq); err != nil {
+	switch err := tx.row(`SELECT seq FROM changes ORDER BY seq DESC LIMIT 1`, nil, &seq); {
+	case errors.Is(err, sql.ErrNoRows):
+		seq = 0
+	case err != nil:
 		return err
 	}
+	seq++
 	var deletedAt any
 	if deleted {
 		deletedAt = micros(now)
 	}
 	public := uc.Sharing == catalog.SharingPublic
 	consortium := uc.Sharing == catalog.SharingConsortium
-	return tx.Exec(`INSERT INTO changes (usecase_id, seq, organisation_id, sharing, ever_public, ever_consortium, changed_at, deleted_at)
+	return exec(tx, `INSERT INTO changes (usecase_id, seq, organisation_id, sharing, ever_public, ever_consortium, changed_at, deleted_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (usecase_id) DO UPDATE SET seq = excluded.seq, organisation_id = excluded.organisation_id,
 			sharing = excluded.sharing, changed_at = excluded.changed_at, deleted_at = excluded.deleted_at,
 			ever_public = CASE WHEN changes.ever_public = 1 OR excluded.ever_public = 1 THEN 1 ELSE 0 END,
 			ever_consortium = CASE WHEN changes.ever_consortium = 1 OR excluded.ever_consortium = 1 THEN 1 ELSE 0 END`,
-		uc.ID, seq, uc.OrganisationID, string(uc.Sharing), b2i(public), b2i(consortium), micros(now), deletedAt).Error
+		uc.ID, seq, uc.OrganisationID, string(uc.Sharing), b2i(public), b2i(consortium), micros(now), deletedAt)
 }
 
 func b2i(b bool) int {
@@ -190,13 +196,13 @@ func b2i(b bool) int {
 
 // loadForWrite reads a use-case inside a write transaction and checks p may change it at
 // version ifVersion.
-func loadForWrite(tx *gorm.DB, p catalog.Principal, id string, ifVersion int) (*usecaseRow, error) {
+func loadForWrite(tx txn, p catalog.Principal, id string, ifVersion int) (*usecaseRow, error) {
 	if !validID(id) {
 		return nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
 	}
 	var r usecaseRow
 	var sharing string
-	err := queryRow(tx, `SELECT pk, id, organisation_id, sharing, version, doc FROM usecases WHERE id = ?`, []any{id},
+	err := tx.row(`SELECT pk, id, organisation_id, sharing, version, doc FROM usecases WHERE id = ?`, []any{id},
 		&r.pk, &r.id, &r.org, &sharing, &r.version, &r.doc)
 	r.sharing = catalog.Sharing(sharing)
 	switch {
@@ -216,7 +222,7 @@ func loadForWrite(tx *gorm.DB, p catalog.Principal, id string, ifVersion int) (*
 func (s *Store) UpdateUseCase(ctx context.Context, p catalog.Principal, id string, ifVersion int, change func(catalog.Draft) (catalog.Draft, error)) (*catalog.Document, error) {
 	var out *catalog.Document
 	changed := false
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	err := s.inTx(ctx, func(tx txn) error {
 		if err := s.engine.lockChanges(tx); err != nil {
 			return err
 		}
@@ -265,11 +271,11 @@ func (s *Store) UpdateUseCase(ctx context.Context, p catalog.Principal, id strin
 		if err != nil {
 			return err
 		}
-		if err := tx.Exec(`UPDATE usecases SET organisation_id = ?, title = ?, title_key = ?, summary = ?, description = ?,
+		if err := exec(tx, `UPDATE usecases SET organisation_id = ?, title = ?, title_key = ?, summary = ?, description = ?,
 			tags_text = ?, category = ?, policy_area = ?, maturity = ?, sharing = ?, version = ?, updated_at = ?, doc = ?
 			WHERE pk = ?`,
 			d.OrganisationID, d.Title, titleKey(d.Title), d.Summary, d.Description, strings.Join(d.Tags, " "),
-			string(d.Category), string(d.PolicyArea), string(d.Maturity), string(d.Sharing), uc.Version, micros(now), doc, r.pk).Error; err != nil {
+			string(d.Category), string(d.PolicyArea), string(d.Maturity), string(d.Sharing), uc.Version, micros(now), doc, r.pk); err != nil {
 			return err
 		}
 		if err := writeTags(tx, r.pk, d.Tags, true); err != nil {
@@ -293,7 +299,7 @@ func (s *Store) UpdateUseCase(ctx context.Context, p catalog.Principal, id strin
 
 // DeleteUseCase deletes a use-case still at ifVersion. Its revisions stay, for admins.
 func (s *Store) DeleteUseCase(ctx context.Context, p catalog.Principal, id string, ifVersion int) error {
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	err := s.inTx(ctx, func(tx txn) error {
 		if err := s.engine.lockChanges(tx); err != nil {
 			return err
 		}
@@ -305,10 +311,10 @@ func (s *Store) DeleteUseCase(ctx context.Context, p catalog.Principal, id strin
 		if err := json.Unmarshal(r.doc, &uc); err != nil {
 			return err
 		}
-		if err := tx.Exec(`DELETE FROM usecase_tags WHERE usecase_pk = ?`, r.pk).Error; err != nil {
+		if err := exec(tx, `DELETE FROM usecase_tags WHERE usecase_pk = ?`, r.pk); err != nil {
 			return err
 		}
-		if err := tx.Exec(`DELETE FROM usecases WHERE pk = ?`, r.pk).Error; err != nil {
+		if err := exec(tx, `DELETE FROM usecases WHERE pk = ?`, r.pk); err != nil {
 			return err
 		}
 		uc.Version++
@@ -351,4 +357,10 @@ func changedFields(old, new *catalog.Draft) []string {
 	}
 	sort.Strings(fields)
 	return fields
+}
+
+// exec runs a statement in tx, for the many writes that need no row count.
+func exec(tx txn, query string, args ...any) error {
+	_, err := tx.exec(query, args...)
+	return err
 }

@@ -51,8 +51,7 @@ CREATE INDEX usecase_tags_usecase ON usecase_tags (usecase_pk);
 CREATE VIRTUAL TABLE usecases_fts USING fts5 (
     title, summary, description, tags_text,
     content = 'usecases', content_rowid = 'pk',
-    tokenize = 'unicode61 remove_diacritics 0',
-    prefix = '2 3 4'
+    tokenize = 'unicode61 remove_diacritics 0'
 );
 
 CREATE TRIGGER usecases_fts_insert AFTER INSERT ON usecases BEGIN

@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// SQLite commits one transaction at a time, and a commit costs far more than the few rows a
+// request writes (every touched index and full-text page goes to the WAL). So writes queue for
+// the one writer connection, which commits them in groups: several requests share one
+// transaction, and each hears back only after the group has committed, so a success is
+// durable.
+//
+// A request that fails before writing anything (a stale version, an invisible use-case,
+// invalid input) simply drops out of its group. One that fails after writing would leave rows
+// behind, so the whole group rolls back and its other requests run again, one transaction
+// each. Savepoints would isolate requests too, but SQLite's full-text index writes its pending
+// terms out at every savepoint, which costs more than the grouping saves.
+
+// writeJob is one request's part of a group commit.
+type writeJob struct {
+	ctx  context.Context
+	fn   func(tx txn) error
+	done chan error
+}
+
+// maxGroup bounds a group so one commit never holds a crowd of requests for long.
+const maxGroup = 64
+
+// groupTimeout bounds a whole group's transaction.
+const groupTimeout = 30 * time.Second
+
+// startWriter takes the writer connection for good and runs the group-commit loop on it until
+// the job queue closes.
+func (s *Store) startWriter(ctx context.Context) error {
+	db, err := s.write.DB()
+	if err != nil {
+		return err
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	s.jobs = make(chan *writeJob, 1024)
+	s.writerDone = make(chan struct{})
+	go func() {
+		defer close(s.writerDone)
+		t := &connTxn{conn: conn, stmts: map[string]*sql.Stmt{}}
+		defer func() {
+			for _, st := range t.stmts {
+				st.Close()
+			}
+			conn.Close()
+		}()
+		for first := range s.jobs {
+			group := []*writeJob{first}
+		gather:
+			for len(group) < maxGroup {
+				select {
+				case j, ok := <-s.jobs:
+					if !ok {
+						break gather
+					}
+					group = append(group, j)
+				default:
+					break gather
+				}
+			}
+			if !s.commitGroup(t, group) {
+				// Someone failed half-way: run the group again, one by one.
+				for _, j := range group {
+					s.commitGroup(t, []*writeJob{j})
+				}
+			}
+		}
+	}()
+	return nil
+}
+
+// commitGroup runs group in one transaction and answers every job. It returns false, having
+// rolled back and answered nobody, when a job of a group of several failed after writing.
+func (s *Store) commitGroup(t *connTxn, group []*writeJob) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), groupTimeout)
+	defer cancel()
+	t.ctx = ctx
+	results := make([]error, len(group))
+	answer := func(err error) bool {
+		for i, j := range group {
+			if results[i] == nil {
+				results[i] = err
+			}
+			j.done <- results[i]
+		}
+		return true
+	}
+	if _, err := t.conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return answer(err)
+	}
+	ok := 0
+	for i, j := range group {
+		if err := j.ctx.Err(); err != nil {
+			results[i] = err
+			continue
+		}
+		t.dirty = false
+		if results[i] = runJob(j.fn, t); results[i] == nil {
+			ok++
+			continue
+		}
+		if t.dirty {
+			_, _ = t.conn.ExecContext(ctx, "ROLLBACK")
+			if len(group) > 1 {
+				return false
+			}
+			return answer(nil)
+		}
+	}
+	end := "COMMIT"
+	if ok == 0 {
+		end = "ROLLBACK"
+	}
+	if _, err := t.conn.ExecContext(ctx, end); err != nil {
+		_, _ = t.conn.ExecContext(ctx, "ROLLBACK")
+		return answer(fmt.Errorf("commit: %w", err))
+	}
+	return answer(nil)
+}
+
+// runJob runs fn, turning a panic into an error so one bad request cannot take the writer down.
+func runJob(fn func(tx txn) error, tx txn) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("write panicked: %v", r)
+		}
+	}()
+	return fn(tx)
+}
