@@ -1,6 +1,5 @@
 package store
 
-
 // searchSQL is how an engine restricts a query on usecases u to full-text matches.
 type searchSQL struct {
 	join      string // joined after "FROM usecases u"

@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-
 	"github.com/usecat/usecat/internal/catalog"
 )
 
