@@ -88,6 +88,13 @@ type Change struct {
 type ChangeService interface {
 	// FindChanges returns changes after since that p may see, oldest first.
 	FindChanges(ctx context.Context, p Principal, since int64, limit int) (changes []Change, last int64, more bool, err error)
-	// WaitForChange returns a channel closed at the next commit after the call.
+	// WaitForChange returns a channel closed at the next commit after the call (and when the
+	// service shuts down).
 	WaitForChange() <-chan struct{}
+	// LatestChange returns the sequence number of the newest change p could see: it moves
+	// whenever anything p sees, or saw, changes, so feeds and exports use it for ETags.
+	LatestChange(ctx context.Context, p Principal) (int64, error)
+	// ExportUseCases calls fn with every use-case p may see that matches f (sort and cursor
+	// apply, limit does not), one at a time, without holding them all in memory.
+	ExportUseCases(ctx context.Context, p Principal, f Filter, fn func(doc json.RawMessage) error) error
 }
