@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/urfave/cli/v3"
 
@@ -24,6 +27,7 @@ func seedDemoCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: "synthetic", Usage: "add N generated public use-cases instead of the demo set"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the generated use-cases"},
+			&cli.IntFlag{Name: "workers", Value: 1, Usage: "concurrent creates of generated use-cases; several share each commit, so 8 is many times faster than 1"},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			log, err := stderrLogger(cmd)
@@ -36,7 +40,7 @@ func seedDemoCommand() *cli.Command {
 			}
 			defer st.Close()
 			if n := int(cmd.Int("synthetic")); n > 0 {
-				return seedSynthetic(ctx, st, cmd.Int64("seed"), n, log)
+				return seedSynthetic(ctx, st, cmd.Int64("seed"), n, int(cmd.Int("workers")), log)
 			}
 			key, err := seedDemo(ctx, st, cmd.String(dbFlag.Name), log)
 			if key != "" {
@@ -87,19 +91,47 @@ func seedDemo(ctx context.Context, st *store.Store, db string, log *slog.Logger)
 	return secret, nil
 }
 
-// seedSynthetic adds n generated public use-cases.
-func seedSynthetic(ctx context.Context, st *store.Store, seed int64, n int, log *slog.Logger) error {
-	done := 0
+// seedSynthetic adds n generated public use-cases, creating up to workers at once: SQLite
+// commits concurrent creates in groups, so a few workers fill a catalogue many times faster
+// than one. With several workers the use-cases are stored in no fixed order.
+func seedSynthetic(ctx context.Context, st *store.Store, seed int64, n, workers int, log *slog.Logger) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	type job struct {
+		i int
+		d catalog.Draft
+	}
+	jobs := make(chan job, max(workers, 1)*4)
+	var done atomic.Int64
+	var wg sync.WaitGroup
+	for range max(workers, 1) {
+		wg.Go(func() {
+			for j := range jobs {
+				if ctx.Err() != nil {
+					continue // drain, so the generator never blocks
+				}
+				if _, err := st.CreateUseCase(ctx, demoPrincipal, j.d, nil); err != nil {
+					cancel(fmt.Errorf("generated use-case %d: %w", j.i, err))
+					continue
+				}
+				if k := done.Add(1); k%10000 == 0 {
+					log.Info("generating", "done", k, "of", n)
+				}
+			}
+		})
+	}
 	err := demo.Generate(seed, n, func(i int, d catalog.Draft) error {
-		if _, err := st.CreateUseCase(ctx, demoPrincipal, d, nil); err != nil {
-			return fmt.Errorf("generated use-case %d: %w", i, err)
+		if err := ctx.Err(); err != nil {
+			return context.Cause(ctx)
 		}
-		done++
-		if done%10000 == 0 {
-			log.Info("generating", "done", done, "of", n)
-		}
+		jobs <- job{i, d}
 		return nil
 	})
-	log.Info("added generated use-cases", "count", done)
+	close(jobs)
+	wg.Wait()
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		err = cause
+	}
+	log.Info("added generated use-cases", "count", done.Load())
 	return err
 }
