@@ -90,7 +90,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 	p := s.problem(err, c)
 	h := c.Response().Header()
 	if p.Status == http.StatusUnauthorized {
-		h.Set(echo.HeaderWWWAuthenticate, `Bearer realm="usecat"`)
+		// RFC 6750 3.1: a key that was sent and refused is an invalid_token; no key at all
+		// gets the bare challenge.
+		if c.Request().Header.Get(echo.HeaderAuthorization) != "" {
+			h.Set(echo.HeaderWWWAuthenticate, `Bearer realm="usecat", error="invalid_token"`)
+		} else {
+			h.Set(echo.HeaderWWWAuthenticate, `Bearer realm="usecat"`)
+		}
 	}
 	h.Set(echo.HeaderCacheControl, "no-store")
 	h.Del(headerETag) // a header set before the failure must not describe the error body
