@@ -41,6 +41,9 @@ var (
 		Usage: "requests per second allowed per API key (0 turns the limit off)"}
 	rateBurstFlag = &cli.IntFlag{Name: "rate-burst", Value: 100, Sources: cli.EnvVars("USECAT_RATE_BURST"),
 		Usage: "requests a client may make at once before the rate limit applies"}
+	// pprofFlag is hidden: it is for measuring (make bench), not for running the service.
+	pprofFlag = &cli.StringFlag{Name: "pprof-addr", Hidden: true, Sources: cli.EnvVars("USECAT_PPROF_ADDR"),
+		Usage: "serve Go's profiler (/debug/pprof/) on this private address"}
 )
 
 // newLogger builds the process's slog logger from the log flags.

@@ -22,7 +22,7 @@ func serveCommand() *cli.Command {
 		Name:  "serve",
 		Usage: "run the HTTP API (Swagger UI at /docs/)",
 		Flags: []cli.Flag{addrFlag, demoFlag, readersFlag, requestTimeoutFlag, shutdownTimeoutFlag, trustProxyFlag,
-			corsFlag, rateAnonFlag, rateKeyFlag, rateBurstFlag},
+			corsFlag, rateAnonFlag, rateKeyFlag, rateBurstFlag, pprofFlag},
 		Action: serve,
 	}
 }
@@ -55,6 +55,11 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 		TrustProxy:     cmd.Bool(trustProxyFlag.Name),
 		CORSOrigins:    cmd.StringSlice(corsFlag.Name),
 	})
+	if addr := cmd.String(pprofFlag.Name); addr != "" {
+		if err := startPprof(addr, log); err != nil {
+			return fmt.Errorf("--pprof-addr: %w", err)
+		}
+	}
 	ln, err := net.Listen("tcp", cmd.String(addrFlag.Name))
 	if err != nil {
 		return err
