@@ -23,7 +23,8 @@ func main() {
 	}
 	flag.Parse()
 	if err := run(*in, *out, *check); err != nil {
-		fmt.Fprintln(os.Stderr, "apidoc:", err)
+		// Errors from package apidoc already name it.
+		fmt.Fprintln(os.Stderr, "apidoc:", strings.TrimPrefix(err.Error(), "apidoc: "))
 		os.Exit(1)
 	}
 }
