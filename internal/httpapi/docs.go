@@ -45,6 +45,7 @@ var errNoDocument = catalog.Errorf(catalog.ErrInternal, "the OpenAPI document co
 // handleOpenAPIJSON serves the OpenAPI 3 document as JSON.
 //
 //	@Summary		This API's OpenAPI 3 document, as JSON
+//	@ID			getOpenAPIJSON
 //	@Tags			operations
 //	@Produce		json
 //	@Success		200	{object}	object	"The OpenAPI 3.0 document"
@@ -62,6 +63,7 @@ func (s *Server) handleOpenAPIJSON(c echo.Context) error {
 // openapi.yaml of the release.
 //
 //	@Summary		This API's OpenAPI 3 document, as YAML
+//	@ID			getOpenAPIYAML
 //	@Tags			operations
 //	@Produce		application/yaml
 //	@Success		200	{object}	object	"The OpenAPI 3.0 document"
@@ -83,14 +85,8 @@ var swaggerUI = echoSwagger.EchoWrapHandler(func(c *echoSwagger.Config) {
 	c.PersistAuthorization = true
 })
 
-// handleDocs serves Swagger UI.
-//
-//	@Summary		Swagger UI
-//	@Description	Browse and try this API in Swagger UI.
-//	@Tags			operations
-//	@Produce		html
-//	@Success		200	{string}	string	"The Swagger UI page"
-//	@Router			/docs/ [get]
+// handleDocs serves Swagger UI at /docs/ and its static files. The page is for people, not
+// part of the API contract; the contract documents its address through /docs.
 func (s *Server) handleDocs(c echo.Context) error {
 	file := c.Param("*")
 	switch file {
@@ -115,6 +111,15 @@ func (s *Server) handleDocs(c echo.Context) error {
 }
 
 // handleDocsRedirect sends /docs to /docs/, where the page's relative links resolve.
+//
+//	@Summary		Swagger UI
+//	@Description	Redirects to `/docs/`, where Swagger UI browses and tries this API.
+//	@ID				openSwaggerUI
+//	@Tags			operations
+//	@Success		301	"Moved permanently to /docs/"
+//	@Header			301	{string}	Location	"/docs/"
+//	@Failure		401	{object}	Problem	"The API key is not valid"
+//	@Router			/docs [get]
 func (s *Server) handleDocsRedirect(c echo.Context) error {
 	return c.Redirect(http.StatusMovedPermanently, "/docs/")
 }

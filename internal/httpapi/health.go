@@ -21,6 +21,7 @@ var healthOK = []byte(`{"status":"ok"}`)
 // database never gets a healthy process restarted.
 //
 //	@Summary		Liveness check
+//	@ID			checkHealth
 //	@Description	Answers 200 while the process runs. It does not check the database; see /readyz.
 //	@Tags			operations
 //	@Produce		json
@@ -36,6 +37,7 @@ func (s *Server) handleHealthz(c echo.Context) error {
 // within Config.ReadyTimeout, and the server must not be draining.
 //
 //	@Summary		Readiness check
+//	@ID			checkReadiness
 //	@Description	Answers 200 when the database answers within a second, 503 when it does not or the server is shutting down.
 //	@Tags			operations
 //	@Produce		json
@@ -63,6 +65,7 @@ func (s *Server) handleReadyz(c echo.Context) error {
 // handleMetrics serves the Prometheus metrics.
 //
 //	@Summary		Prometheus metrics
+//	@ID			getMetrics
 //	@Description	Request counts and durations by route and status, and the Go runtime's metrics, in the Prometheus text format.
 //	@Tags			operations
 //	@Produce		plain

@@ -70,7 +70,7 @@ func loadSpec(t *testing.T) (*openapi3.T, routers.Router) {
 func validateResponse(t *testing.T, req *http.Request, status int, header http.Header, body []byte) {
 	t.Helper()
 	doc, router := loadSpec(t)
-	if req.Method == http.MethodHead || req.Method == http.MethodOptions {
+	if req.Method == http.MethodHead || req.Method == http.MethodOptions || strings.HasPrefix(req.URL.Path, "/docs/") {
 		return
 	}
 	route, params, err := router.FindRoute(req)
@@ -78,7 +78,7 @@ func validateResponse(t *testing.T, req *http.Request, status int, header http.H
 		switch {
 		case status >= 400:
 			validateProblem(t, doc, header, body)
-		case status == http.StatusMovedPermanently, strings.HasPrefix(req.URL.Path, "/docs/"):
+		case status == http.StatusMovedPermanently:
 		default:
 			t.Errorf("%s %s answered %d but openapi.yaml does not document it: %v", req.Method, req.URL, status, err)
 		}
@@ -124,11 +124,8 @@ func TestSpecCoversRoutes(t *testing.T) {
 	param := regexp.MustCompile(`:([a-z_]+)`)
 	for _, r := range srv.RouteTable() {
 		method, path := r[0], r[1]
-		switch path {
-		case "/docs":
-			continue // a redirect to /docs/
-		case "/docs/*":
-			path = "/docs/" // Swagger UI's page; its static files are no API
+		if path == "/docs/*" {
+			continue // Swagger UI's page and files, for people; /docs documents the way there
 		}
 		path = param.ReplaceAllString(path, "{$1}")
 		item := doc.Paths.Value(path)

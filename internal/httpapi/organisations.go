@@ -16,6 +16,7 @@ type OrganisationList struct {
 // handleListOrganisations lists every organisation.
 //
 //	@Summary		List organisations
+//	@ID			listOrganisations
 //	@Description	Lists every organisation that may own use-cases: the twelve DSD municipalities, the consortium and those the operator added.
 //	@Tags			organisations
 //	@Produce		json
@@ -39,6 +40,7 @@ func (s *Server) handleListOrganisations(c echo.Context) error {
 // handleGetOrganisation returns one organisation.
 //
 //	@Summary		Get one organisation
+//	@ID			getOrganisation
 //	@Tags			organisations
 //	@Produce		json
 //	@Param			id	path		string	true	"Organisation id"	example(albertslund)

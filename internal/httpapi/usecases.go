@@ -23,6 +23,7 @@ type UseCaseList struct {
 // handleListUseCases lists the use-cases the caller may see that match the filters.
 //
 //	@Summary		List and search use-cases
+//	@ID			listUseCases
 //	@Description	Lists the use-cases the caller may see (anonymous callers see public ones), newest change first unless `sort` says otherwise.
 //	@Description	Filters combine: every one given must match. `q` searches title, summary, description and tags in Danish: every word must match, a word finds longer words it begins (`transskri` finds `transskription`), and `"a phrase"` matches the phrase.
 //	@Description	Page with `cursor`: pass the `next_cursor` of one page to get the next, with the same filters; the `Link` header holds that address ready-made.
@@ -90,6 +91,7 @@ func nextLink(c echo.Context, cursor string) string {
 // handleUseCaseFacets counts the matching use-cases per facet value.
 //
 //	@Summary		Count use-cases per category, maturity, policy area, organisation and tag
+//	@ID			countUseCaseFacets
 //	@Description	Counts the use-cases the caller may see that match the filters (the same as for the list; sort, limit and cursor do not apply), per value of each facet. The counts of a facet agree with the list's `total` for that value. `tags` lists the most used tags only.
 //	@Tags			use-cases
 //	@Produce		json
@@ -131,6 +133,7 @@ func (s *Server) handleUseCaseFacets(c echo.Context) error {
 // the API, so it writes the stored JSON as is and formats nothing it can look up.
 //
 //	@Summary		Get one use-case
+//	@ID			getUseCase
 //	@Description	Returns one use-case with its version as `ETag`. Send that ETag back in `If-None-Match` to get 304 while it is unchanged. A use-case the caller may not see does not exist for them: 404.
 //	@Tags			use-cases
 //	@Produce		json

@@ -31,6 +31,7 @@ var vocabularies = sync.OnceValues(func() (body []byte, etag string) {
 // handleVocabularies lists every enumeration with Danish and English labels.
 //
 //	@Summary		List the vocabularies
+//	@ID			listVocabularies
 //	@Description	Lists every enumeration the catalogue uses (category, maturity, sharing, policy area, AI Act risk and the rest), each value with a Danish and an English label, in the order forms should show them.
 //	@Tags			vocabularies
 //	@Produce		json
