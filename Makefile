@@ -75,9 +75,14 @@ lint: lint-openapi
 	$(GO) vet -tags $(TAGS) ./...
 	$(GO) tool staticcheck -tags $(TAGS) ./...
 
-## bench: the store's benchmarks (the load script against a running server comes separately)
+## bench: Go benchmarks of the store and the HTTP layer, then the wrk load test against a real
+## usecat serve (cmd/loadtest; it writes docs/performance.md). BENCH picks benchmarks,
+## LOADTEST_FLAGS passes flags to the load test (e.g. LOADTEST_FLAGS="-only get,search").
+BENCH          ?= .
+LOADTEST_FLAGS ?=
 bench:
-	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem ./internal/store/
+	$(GO) test -tags $(TAGS) -run '^$$' -bench '$(BENCH)' -benchmem ./internal/store/ ./internal/httpapi/
+	$(GO) run -tags $(TAGS) ./cmd/loadtest $(LOADTEST_FLAGS)
 
 clean:
 	rm -rf bin
