@@ -123,6 +123,9 @@ func TestConvertMergePatch(t *testing.T) {
 	if !body.Required {
 		t.Error("PATCH body lost required")
 	}
+	if _, ok := body.Extensions["x-originalParamName"]; ok {
+		t.Error("PATCH body keeps the converter's x-originalParamName")
+	}
 	post := operation(t, doc, "POST", "/api/v1/usecases").RequestBody.Value
 	if got, want := mediaTypes(post.Content), []string{"application/json"}; !slices.Equal(got, want) {
 		t.Errorf("POST body media types = %v, want %v", got, want)

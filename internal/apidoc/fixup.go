@@ -109,9 +109,15 @@ func fixOptionalAuth(doc *openapi3.T, bearers []string) {
 	}
 }
 
-// fixRequestBody offers a merge-patch request body under both media types.
+// fixRequestBody drops the converter's note of the Go parameter's name, which
+// means nothing to a client, and offers a merge-patch request body under both
+// media types.
 func fixRequestBody(method string, op *openapi3.Operation) {
-	if op.RequestBody == nil || op.RequestBody.Value == nil || !slices.Contains(mergePatchMethods, method) {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return
+	}
+	delete(op.RequestBody.Value.Extensions, "x-originalParamName")
+	if !slices.Contains(mergePatchMethods, method) {
 		return
 	}
 	content := op.RequestBody.Value.Content
