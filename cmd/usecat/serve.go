@@ -54,6 +54,9 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 		RequestTimeout: cmd.Duration(requestTimeoutFlag.Name),
 		TrustProxy:     cmd.Bool(trustProxyFlag.Name),
 		CORSOrigins:    cmd.StringSlice(corsFlag.Name),
+		RateAnonymous:  cmd.Float(rateAnonFlag.Name),
+		RateKey:        cmd.Float(rateKeyFlag.Name),
+		RateBurst:      int(cmd.Int(rateBurstFlag.Name)),
 	})
 	if addr := cmd.String(pprofFlag.Name); addr != "" {
 		if err := startPprof(addr, log); err != nil {

@@ -39,6 +39,18 @@ func (s *Server) routes() []route {
 		{method: http.MethodGet, path: "/api/v1/organisations", handler: s.handleListOrganisations, access: anyone},
 		{method: http.MethodGet, path: "/api/v1/organisations/:id", handler: s.handleGetOrganisation, access: anyone},
 		{method: http.MethodGet, path: "/api/v1/vocabularies", handler: s.handleVocabularies, access: anyone},
+		{method: http.MethodGet, path: "/api/v1/usecases/:id/revisions", handler: s.handleListRevisions, access: anyone},
+
+		{method: http.MethodPost, path: "/api/v1/usecases", handler: s.handleCreateUseCase, access: editors},
+		{method: http.MethodPut, path: "/api/v1/usecases/:id", handler: s.handleReplaceUseCase, access: editors},
+		{method: http.MethodPatch, path: "/api/v1/usecases/:id", handler: s.handlePatchUseCase, access: editors},
+		{method: http.MethodDelete, path: "/api/v1/usecases/:id", handler: s.handleDeleteUseCase, access: editors},
+		{method: http.MethodGet, path: "/api/v1/me", handler: s.handleMe, access: anyKey},
+		{method: http.MethodPost, path: "/api/v1/organisations", handler: s.handleCreateOrganisation, access: admins},
+		{method: http.MethodPatch, path: "/api/v1/organisations/:id", handler: s.handlePatchOrganisation, access: admins},
+		{method: http.MethodGet, path: "/api/v1/organisations/:id/keys", handler: s.handleListKeys, access: admins},
+		{method: http.MethodPost, path: "/api/v1/organisations/:id/keys", handler: s.handleCreateKey, access: admins},
+		{method: http.MethodDelete, path: "/api/v1/keys/:key_id", handler: s.handleRevokeKey, access: admins},
 
 		{method: http.MethodGet, path: "/healthz", handler: s.handleHealthz, access: anyone},
 		{method: http.MethodGet, path: "/readyz", handler: s.handleReadyz, access: anyone},

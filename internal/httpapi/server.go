@@ -76,6 +76,11 @@ type Config struct {
 	Registry *prometheus.Registry
 	// Clock tells the time (default time.Now).
 	Clock catalog.Clock
+	// RateAnonymous and RateKey are the requests a second allowed per client address without
+	// a key and per API key; RateBurst is how many may come at once. Zero turns a limit off.
+	RateAnonymous float64
+	RateKey       float64
+	RateBurst     int
 }
 
 // Server is the HTTP API. Its zero value is not usable; call New.
