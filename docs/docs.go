@@ -18,7 +18,2659 @@ const docTemplate = `{
     },
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
-    "paths": {},
+    "paths": {
+        "/api/v1/keys/{key_id}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Revokes a key at once: its next request gets 401. The key stays listed, marked revoked. Admins only.",
+                "tags": [
+                    "keys"
+                ],
+                "summary": "Revoke an API key",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "k0123456789abcdef",
+                        "description": "Key id",
+                        "name": "key_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "Revoked"
+                    },
+                    "401": {
+                        "description": "No API key, or not a valid one",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an admin key",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such key",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/me": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The calling key's organisation and role: a quick check that a key works.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "keys"
+                ],
+                "summary": "Who the key is",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Me"
+                        }
+                    },
+                    "401": {
+                        "description": "No API key, or not a valid one",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/organisations": {
+            "get": {
+                "description": "Lists every organisation that may own use-cases: the twelve DSD municipalities, the consortium and those the operator added.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "organisations"
+                ],
+                "summary": "List organisations",
+                "operationId": "listOrganisations",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.OrganisationList"
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Adds an organisation that can own use-cases and keys. Admins only.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "organisations"
+                ],
+                "summary": "Add an organisation",
+                "parameters": [
+                    {
+                        "description": "The new organisation",
+                        "name": "organisation",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.NewOrganisation"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/catalog.Organisation"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "The organisation's address"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "The body is not JSON, or has unknown fields or fields of the wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "No API key, or not a valid one",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an admin key",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "An organisation with this id exists",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "The body is larger than 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "The body is not application/json",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/organisations/{id}": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "organisations"
+                ],
+                "summary": "Get one organisation",
+                "operationId": "getOrganisation",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "albertslund",
+                        "description": "Organisation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/catalog.Organisation"
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No organisation has this id",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Applies a JSON Merge Patch (RFC 7396) to an organisation's name, kind, municipality code or website; its id never changes. Admins only.",
+                "consumes": [
+                    "application/json",
+                    "application/merge-patch+json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "organisations"
+                ],
+                "summary": "Change an organisation",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "albertslund",
+                        "description": "Organisation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The fields to change",
+                        "name": "patch",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.OrganisationPatch"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/catalog.Organisation"
+                        }
+                    },
+                    "400": {
+                        "description": "The body is not JSON, or has unknown fields or fields of the wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "No API key, or not a valid one",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an admin key",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such organisation",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "The body is larger than 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "The body is neither application/merge-patch+json nor application/json",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/organisations/{id}/keys": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Lists the keys of an organisation with their role, when they were made and last used, and whether they are revoked. Secrets are never shown. Admins only.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "keys"
+                ],
+                "summary": "An organisation's API keys",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "albertslund",
+                        "description": "Organisation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.KeyList"
+                        }
+                    },
+                    "401": {
+                        "description": "No API key, or not a valid one",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an admin key",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such organisation",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Makes a key for the organisation. The answer holds the secret: it is shown this once, and only its hash is stored. Admins only.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "keys"
+                ],
+                "summary": "Issue an API key",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "albertslund",
+                        "description": "Organisation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "What the key is for and what it may do",
+                        "name": "key",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.NewKey"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.CreatedKey"
+                        }
+                    },
+                    "400": {
+                        "description": "The body is not JSON, or has unknown fields or fields of the wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "No API key, or not a valid one",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an admin key",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such organisation",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "The body is larger than 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "The body is not application/json",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid name or role",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/usecases": {
+            "get": {
+                "description": "Lists the use-cases the caller may see (anonymous callers see public ones), newest change first unless ` + "`" + `sort` + "`" + ` says otherwise.\nFilters combine: every one given must match. ` + "`" + `q` + "`" + ` searches title, summary, description and tags in Danish: every word must match, a word finds longer words it begins (` + "`" + `transskri` + "`" + ` finds ` + "`" + `transskription` + "`" + `), and ` + "`" + `\"a phrase\"` + "`" + ` matches the phrase.\nPage with ` + "`" + `cursor` + "`" + `: pass the ` + "`" + `next_cursor` + "`" + ` of one page to get the next, with the same filters; the ` + "`" + `Link` + "`" + ` header holds that address ready-made.\nEvery bad parameter is named at once in the problem's ` + "`" + `errors` + "`" + `: 400 when a value cannot be read (` + "`" + `limit=abc` + "`" + `, a bad date, a garbage cursor), 422 when a value is not allowed (an unknown category, ` + "`" + `limit=0` + "`" + `).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "use-cases"
+                ],
+                "summary": "List and search use-cases",
+                "operationId": "listUseCases",
+                "parameters": [
+                    {
+                        "maxLength": 500,
+                        "type": "string",
+                        "example": "transskription",
+                        "description": "Full-text search in Danish over title, summary, description and tags",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "casework_automation",
+                            "multilingual_communication",
+                            "accessible_communication",
+                            "citizen_service",
+                            "document_processing",
+                            "transcription",
+                            "search_and_knowledge",
+                            "decision_support",
+                            "other"
+                        ],
+                        "type": "string",
+                        "description": "Only this category",
+                        "name": "category",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "idea",
+                            "in_development",
+                            "pilot",
+                            "in_production",
+                            "retired"
+                        ],
+                        "type": "string",
+                        "description": "Only this maturity",
+                        "name": "maturity",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "private",
+                            "consortium",
+                            "public"
+                        ],
+                        "type": "string",
+                        "description": "Only this sharing level (of those the caller may see)",
+                        "name": "sharing",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "general_public_services",
+                            "defence",
+                            "public_order_and_safety",
+                            "economic_affairs",
+                            "environmental_protection",
+                            "housing_and_community",
+                            "health",
+                            "recreation_and_culture",
+                            "education",
+                            "social_protection"
+                        ],
+                        "type": "string",
+                        "description": "Only this policy area (COFOG level I)",
+                        "name": "policy_area",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "albertslund",
+                        "description": "Only use-cases owned by this organisation id",
+                        "name": "organisation",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Only use-cases with this tag; repeat for several, all must match (at most 10)",
+                        "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date-time",
+                        "example": "2025-09-01T00:00:00Z",
+                        "description": "Only use-cases changed at or after this RFC 3339 time",
+                        "name": "updated_since",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "-updated_at",
+                            "updated_at",
+                            "-created_at",
+                            "title",
+                            "relevance"
+                        ],
+                        "type": "string",
+                        "default": "-updated_at",
+                        "description": "Order; relevance needs q",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Use-cases per page",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "The next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.UseCaseList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "The address of the next page with rel=next, when there is one"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "A parameter cannot be read",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "A parameter has a value that is not allowed",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Stores a new use-case owned by the key's organisation (admins may name another in ` + "`" + `organisation_id` + "`" + `). Unset enumerations get their defaults (` + "`" + `sharing` + "`" + `: private).\nFree text must not hold a CPR number, and, unless ` + "`" + `sharing` + "`" + ` is private, no e-mail address or phone number either (` + "`" + `contact_email` + "`" + ` is the place for a mailbox).\nWith an ` + "`" + `Idempotency-Key` + "`" + `, a retry with the same body within 24 hours returns the first answer again and creates nothing; the same key with another body is 422.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "use-cases"
+                ],
+                "summary": "Create a use-case",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "4b0c6f2e-retry-1",
+                        "description": "Makes retries safe: any unique string of up to 255 characters",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "description": "The new use-case",
+                        "name": "usecase",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/catalog.Draft"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/catalog.UseCase"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "The use-case's version in double quotes"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "The new use-case's address"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "The body is not JSON, or has unknown fields or fields of the wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "No API key, or not a valid one",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key may not create use-cases (for this organisation)",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "The body is larger than 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "The body is not application/json",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values, personal data in free text, or an Idempotency-Key reused with another body",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/usecases/facets": {
+            "get": {
+                "description": "Counts the use-cases the caller may see that match the filters (the same as for the list; sort, limit and cursor do not apply), per value of each facet. The counts of a facet agree with the list's ` + "`" + `total` + "`" + ` for that value. ` + "`" + `tags` + "`" + ` lists the most used tags only.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "use-cases"
+                ],
+                "summary": "Count use-cases per category, maturity, policy area, organisation and tag",
+                "operationId": "countUseCaseFacets",
+                "parameters": [
+                    {
+                        "maxLength": 500,
+                        "type": "string",
+                        "example": "transskription",
+                        "description": "Full-text search in Danish over title, summary, description and tags",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "casework_automation",
+                            "multilingual_communication",
+                            "accessible_communication",
+                            "citizen_service",
+                            "document_processing",
+                            "transcription",
+                            "search_and_knowledge",
+                            "decision_support",
+                            "other"
+                        ],
+                        "type": "string",
+                        "description": "Only this category",
+                        "name": "category",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "idea",
+                            "in_development",
+                            "pilot",
+                            "in_production",
+                            "retired"
+                        ],
+                        "type": "string",
+                        "description": "Only this maturity",
+                        "name": "maturity",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "private",
+                            "consortium",
+                            "public"
+                        ],
+                        "type": "string",
+                        "description": "Only this sharing level (of those the caller may see)",
+                        "name": "sharing",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "general_public_services",
+                            "defence",
+                            "public_order_and_safety",
+                            "economic_affairs",
+                            "environmental_protection",
+                            "housing_and_community",
+                            "health",
+                            "recreation_and_culture",
+                            "education",
+                            "social_protection"
+                        ],
+                        "type": "string",
+                        "description": "Only this policy area (COFOG level I)",
+                        "name": "policy_area",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "albertslund",
+                        "description": "Only use-cases owned by this organisation id",
+                        "name": "organisation",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Only use-cases with this tag; repeat for several, all must match (at most 10)",
+                        "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date-time",
+                        "example": "2025-09-01T00:00:00Z",
+                        "description": "Only use-cases changed at or after this RFC 3339 time",
+                        "name": "updated_since",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/catalog.Facets"
+                        }
+                    },
+                    "400": {
+                        "description": "A parameter cannot be read",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "A parameter has a value that is not allowed",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/usecases/{id}": {
+            "get": {
+                "description": "Returns one use-case with its version as ` + "`" + `ETag` + "`" + `. Send that ETag back in ` + "`" + `If-None-Match` + "`" + ` to get 304 while it is unchanged. A use-case the caller may not see does not exist for them: 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "use-cases"
+                ],
+                "summary": "Get one use-case",
+                "operationId": "getUseCase",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "example": "01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f",
+                        "description": "Use-case id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "example": "\"3\"",
+                        "description": "ETags the caller holds; 304 when one is current",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/catalog.UseCase"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "The use-case's version in double quotes"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "The caller's copy is current",
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "The use-case's version in double quotes"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No use-case with this id, or not one the caller may see",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Replaces every writable field; fields left out get their defaults. Needs ` + "`" + `If-Match` + "`" + ` with the ETag of the version being replaced: 428 without it, 412 when someone changed the use-case meanwhile.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "use-cases"
+                ],
+                "summary": "Replace a use-case",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "example": "01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f",
+                        "description": "Use-case id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "example": "\"3\"",
+                        "description": "The ETag of the version being replaced",
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "description": "The use-case's new content",
+                        "name": "usecase",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/catalog.Draft"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/catalog.UseCase"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "The new version in double quotes"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "The body is not JSON, or has unknown fields or fields of the wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "No API key, or not a valid one",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key may not change this use-case",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No use-case with this id that the key may see",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "The use-case changed since the version in If-Match",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "The body is larger than 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "The body is not application/json",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values or personal data in free text",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "If-Match is missing",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Deletes a use-case. Needs ` + "`" + `If-Match` + "`" + ` like PUT. Its revisions stay, visible to admins, and the change feed reports a tombstone.",
+                "tags": [
+                    "use-cases"
+                ],
+                "summary": "Delete a use-case",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "example": "01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f",
+                        "description": "Use-case id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "example": "\"3\"",
+                        "description": "The ETag of the version being deleted",
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "Deleted"
+                    },
+                    "401": {
+                        "description": "No API key, or not a valid one",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key may not delete this use-case",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No use-case with this id that the key may see",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "The use-case changed since the version in If-Match",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "If-Match is missing",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Applies a JSON Merge Patch (RFC 7396): fields present are set, ` + "`" + `null` + "`" + ` resets a field to its default, lists are replaced whole. Needs ` + "`" + `If-Match` + "`" + ` like PUT. Changing ` + "`" + `sharing` + "`" + ` re-checks all stored text for personal data.",
+                "consumes": [
+                    "application/json",
+                    "application/merge-patch+json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "use-cases"
+                ],
+                "summary": "Change some fields of a use-case",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "example": "01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f",
+                        "description": "Use-case id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "example": "\"3\"",
+                        "description": "The ETag of the version being changed",
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "description": "The fields to change (a JSON Merge Patch)",
+                        "name": "patch",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/catalog.Draft"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/catalog.UseCase"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "The new version in double quotes"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "The body is not JSON, or has unknown fields or fields of the wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "No API key, or not a valid one",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key may not change this use-case",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No use-case with this id that the key may see",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "The use-case changed since the version in If-Match",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "The body is larger than 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "The body is neither application/merge-patch+json nor application/json",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values or personal data in free text",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "If-Match is missing",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/usecases/{id}/revisions": {
+            "get": {
+                "description": "Every change to the use-case, oldest first: the version, when, the key's name and organisation, the fields that changed, and the full state after the change.\nA revision is listed only when the use-case was shared at that point widely enough for the caller to see it. The revisions of a deleted use-case remain visible to admins.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "use-cases"
+                ],
+                "summary": "A use-case's history",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "example": "01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f",
+                        "description": "Use-case id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.RevisionList"
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No use-case with this id, or not one the caller may see",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/vocabularies": {
+            "get": {
+                "description": "Lists every enumeration the catalogue uses (category, maturity, sharing, policy area, AI Act risk and the rest), each value with a Danish and an English label, in the order forms should show them.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "vocabularies"
+                ],
+                "summary": "List the vocabularies",
+                "operationId": "listVocabularies",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "ETags the caller holds; 304 when one is current",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.VocabularyList"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "A hash of the vocabularies"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "The caller's copy is current"
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/docs": {
+            "get": {
+                "description": "Redirects to ` + "`" + `/docs/` + "`" + `, where Swagger UI browses and tries this API.",
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Swagger UI",
+                "operationId": "openSwaggerUI",
+                "responses": {
+                    "301": {
+                        "description": "Moved permanently to /docs/",
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "/docs/"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/healthz": {
+            "get": {
+                "description": "Answers 200 while the process runs. It does not check the database; see /readyz.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Liveness check",
+                "operationId": "checkHealth",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Health"
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/metrics": {
+            "get": {
+                "description": "Request counts and durations by route and status, and the Go runtime's metrics, in the Prometheus text format.",
+                "produces": [
+                    "text/plain"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Prometheus metrics",
+                "operationId": "getMetrics",
+                "responses": {
+                    "200": {
+                        "description": "Metrics in the Prometheus text exposition format",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/openapi.json": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "This API's OpenAPI 3 document, as JSON",
+                "operationId": "getOpenAPIJSON",
+                "responses": {
+                    "200": {
+                        "description": "The OpenAPI 3.0 document",
+                        "schema": {
+                            "type": "object"
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/openapi.yaml": {
+            "get": {
+                "produces": [
+                    "application/yaml"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "This API's OpenAPI 3 document, as YAML",
+                "operationId": "getOpenAPIYAML",
+                "responses": {
+                    "200": {
+                        "description": "The OpenAPI 3.0 document",
+                        "schema": {
+                            "type": "object"
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/readyz": {
+            "get": {
+                "description": "Answers 200 when the database answers within a second, 503 when it does not or the server is shutting down.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Readiness check",
+                "operationId": "checkReadiness",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Health"
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database does not answer, or the server is shutting down",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        }
+    },
+    "definitions": {
+        "catalog.Count": {
+            "type": "object",
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "value": {
+                    "type": "string",
+                    "example": "casework_automation"
+                }
+            }
+        },
+        "catalog.Draft": {
+            "type": "object",
+            "properties": {
+                "ai_act_risk": {
+                    "type": "string",
+                    "enum": [
+                        "prohibited",
+                        "high_risk",
+                        "limited_risk",
+                        "minimal_risk",
+                        "not_ai_system",
+                        "undetermined"
+                    ],
+                    "example": "limited_risk"
+                },
+                "category": {
+                    "type": "string",
+                    "enum": [
+                        "casework_automation",
+                        "multilingual_communication",
+                        "accessible_communication",
+                        "citizen_service",
+                        "document_processing",
+                        "transcription",
+                        "search_and_knowledge",
+                        "decision_support",
+                        "other"
+                    ],
+                    "example": "casework_automation"
+                },
+                "citizen_languages": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "da",
+                        "en",
+                        "uk"
+                    ]
+                },
+                "contact_email": {
+                    "type": "string",
+                    "example": "digitalisering@albertslund.dk"
+                },
+                "data_location": {
+                    "type": "string",
+                    "enum": [
+                        "eu_eea",
+                        "third_country",
+                        "unknown"
+                    ],
+                    "example": "eu_eea"
+                },
+                "description": {
+                    "type": "string",
+                    "example": "Borgerservice modtager omkring 400 breve om dagen. ..."
+                },
+                "impact_assessments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.ImpactAssessment"
+                    }
+                },
+                "links": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.Link"
+                    }
+                },
+                "maturity": {
+                    "type": "string",
+                    "enum": [
+                        "idea",
+                        "in_development",
+                        "pilot",
+                        "in_production",
+                        "retired"
+                    ],
+                    "example": "pilot"
+                },
+                "models": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.Model"
+                    }
+                },
+                "organisation_id": {
+                    "type": "string",
+                    "example": "albertslund"
+                },
+                "personal_data": {
+                    "type": "string",
+                    "enum": [
+                        "none",
+                        "pseudonymised",
+                        "personal",
+                        "special_category",
+                        "undetermined"
+                    ],
+                    "example": "personal"
+                },
+                "policy_area": {
+                    "type": "string",
+                    "enum": [
+                        "general_public_services",
+                        "defence",
+                        "public_order_and_safety",
+                        "economic_affairs",
+                        "environmental_protection",
+                        "housing_and_community",
+                        "health",
+                        "recreation_and_culture",
+                        "education",
+                        "social_protection"
+                    ],
+                    "example": "general_public_services"
+                },
+                "sharing": {
+                    "enum": [
+                        "private",
+                        "consortium",
+                        "public"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/catalog.Sharing"
+                        }
+                    ],
+                    "example": "public"
+                },
+                "started_on": {
+                    "type": "string",
+                    "example": "2025-03-01"
+                },
+                "summary": {
+                    "type": "string",
+                    "example": "En sprogmodel foreslår journalnummer og sagsemne for indgående post, og en medarbejder godkender forslaget."
+                },
+                "tags": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "journalisering",
+                        "esdh"
+                    ]
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Automatisk journalisering af indgående post"
+                },
+                "vendors": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "Netcompany"
+                    ]
+                }
+            }
+        },
+        "catalog.Facets": {
+            "type": "object",
+            "properties": {
+                "category": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.Count"
+                    }
+                },
+                "maturity": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.Count"
+                    }
+                },
+                "organisation": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.Count"
+                    }
+                },
+                "policy_area": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.Count"
+                    }
+                },
+                "tags": {
+                    "description": "the most used, at most TopTags",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.Count"
+                    }
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 64
+                }
+            }
+        },
+        "catalog.FieldError": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "too_short"
+                },
+                "field": {
+                    "type": "string",
+                    "example": "title"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "must be at least 3 characters"
+                }
+            }
+        },
+        "catalog.ImpactAssessment": {
+            "type": "object",
+            "properties": {
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "planned",
+                        "done",
+                        "not_required"
+                    ],
+                    "example": "done"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "dpia",
+                        "fria",
+                        "other"
+                    ],
+                    "example": "dpia"
+                },
+                "url": {
+                    "type": "string",
+                    "example": "https://www.albertslund.dk/dpia/journalisering.pdf"
+                }
+            }
+        },
+        "catalog.Key": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string",
+                    "example": "2025-09-02T17:00:00Z"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "k_01936f5e7c1a"
+                },
+                "last_used_at": {
+                    "type": "string",
+                    "example": "2025-09-03T08:15:00Z"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "ESDH-integration"
+                },
+                "organisation_id": {
+                    "type": "string",
+                    "example": "albertslund"
+                },
+                "revoked_at": {
+                    "type": "string"
+                },
+                "role": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/catalog.Role"
+                        }
+                    ],
+                    "example": "editor"
+                }
+            }
+        },
+        "catalog.Link": {
+            "type": "object",
+            "properties": {
+                "title": {
+                    "type": "string",
+                    "example": "Kildekode"
+                },
+                "url": {
+                    "type": "string",
+                    "example": "https://github.com/albertslund/journalisering"
+                }
+            }
+        },
+        "catalog.Model": {
+            "type": "object",
+            "properties": {
+                "hosting": {
+                    "type": "string",
+                    "enum": [
+                        "on_premises",
+                        "eu_cloud",
+                        "non_eu_cloud",
+                        "unknown"
+                    ],
+                    "example": "on_premises"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Munin-7B"
+                },
+                "open_weights": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "provider": {
+                    "type": "string",
+                    "example": "Danish Foundation Models"
+                }
+            }
+        },
+        "catalog.Organisation": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string",
+                    "example": "2025-09-02T17:00:00Z"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "albertslund"
+                },
+                "kind": {
+                    "type": "string",
+                    "example": "municipality"
+                },
+                "municipality_code": {
+                    "type": "string",
+                    "example": "165"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Albertslund Kommune"
+                },
+                "website": {
+                    "type": "string",
+                    "example": "https://www.albertslund.dk"
+                }
+            }
+        },
+        "catalog.Revision": {
+            "type": "object",
+            "properties": {
+                "changed_at": {
+                    "type": "string",
+                    "example": "2025-09-03T08:15:00Z"
+                },
+                "changed_fields": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "title",
+                        "summary"
+                    ]
+                },
+                "deleted": {
+                    "type": "boolean",
+                    "example": false
+                },
+                "key_name": {
+                    "type": "string",
+                    "example": "ESDH-integration"
+                },
+                "organisation_id": {
+                    "description": "the changing key's organisation",
+                    "type": "string",
+                    "example": "albertslund"
+                },
+                "usecase": {
+                    "type": "object"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 2
+                }
+            }
+        },
+        "catalog.Role": {
+            "type": "string",
+            "enum": [
+                "reader",
+                "editor",
+                "admin"
+            ],
+            "x-enum-comments": {
+                "RoleAdmin": "everything, any organisation",
+                "RoleEditor": "read, and write its own organisation's use-cases",
+                "RoleReader": "read only"
+            },
+            "x-enum-descriptions": [
+                "read only",
+                "read, and write its own organisation's use-cases",
+                "everything, any organisation"
+            ],
+            "x-enum-varnames": [
+                "RoleReader",
+                "RoleEditor",
+                "RoleAdmin"
+            ]
+        },
+        "catalog.Sharing": {
+            "type": "string",
+            "enum": [
+                "private",
+                "consortium",
+                "public",
+                "private"
+            ],
+            "x-enum-varnames": [
+                "SharingPrivate",
+                "SharingConsortium",
+                "SharingPublic",
+                "DefaultSharing"
+            ]
+        },
+        "catalog.Term": {
+            "type": "object",
+            "properties": {
+                "da": {
+                    "type": "string",
+                    "example": "Automatisering af sagsbehandling"
+                },
+                "en": {
+                    "type": "string",
+                    "example": "Casework automation"
+                },
+                "value": {
+                    "type": "string",
+                    "example": "casework_automation"
+                }
+            }
+        },
+        "catalog.UseCase": {
+            "type": "object",
+            "properties": {
+                "ai_act_risk": {
+                    "type": "string",
+                    "enum": [
+                        "prohibited",
+                        "high_risk",
+                        "limited_risk",
+                        "minimal_risk",
+                        "not_ai_system",
+                        "undetermined"
+                    ],
+                    "example": "limited_risk"
+                },
+                "category": {
+                    "type": "string",
+                    "enum": [
+                        "casework_automation",
+                        "multilingual_communication",
+                        "accessible_communication",
+                        "citizen_service",
+                        "document_processing",
+                        "transcription",
+                        "search_and_knowledge",
+                        "decision_support",
+                        "other"
+                    ],
+                    "example": "casework_automation"
+                },
+                "citizen_languages": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "da",
+                        "en",
+                        "uk"
+                    ]
+                },
+                "contact_email": {
+                    "type": "string",
+                    "example": "digitalisering@albertslund.dk"
+                },
+                "created_at": {
+                    "type": "string",
+                    "example": "2025-09-02T17:00:00Z"
+                },
+                "data_location": {
+                    "type": "string",
+                    "enum": [
+                        "eu_eea",
+                        "third_country",
+                        "unknown"
+                    ],
+                    "example": "eu_eea"
+                },
+                "description": {
+                    "type": "string",
+                    "example": "Borgerservice modtager omkring 400 breve om dagen. ..."
+                },
+                "id": {
+                    "type": "string",
+                    "example": "01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f"
+                },
+                "impact_assessments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.ImpactAssessment"
+                    }
+                },
+                "links": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.Link"
+                    }
+                },
+                "maturity": {
+                    "type": "string",
+                    "enum": [
+                        "idea",
+                        "in_development",
+                        "pilot",
+                        "in_production",
+                        "retired"
+                    ],
+                    "example": "pilot"
+                },
+                "models": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.Model"
+                    }
+                },
+                "organisation_id": {
+                    "type": "string",
+                    "example": "albertslund"
+                },
+                "personal_data": {
+                    "type": "string",
+                    "enum": [
+                        "none",
+                        "pseudonymised",
+                        "personal",
+                        "special_category",
+                        "undetermined"
+                    ],
+                    "example": "personal"
+                },
+                "policy_area": {
+                    "type": "string",
+                    "enum": [
+                        "general_public_services",
+                        "defence",
+                        "public_order_and_safety",
+                        "economic_affairs",
+                        "environmental_protection",
+                        "housing_and_community",
+                        "health",
+                        "recreation_and_culture",
+                        "education",
+                        "social_protection"
+                    ],
+                    "example": "general_public_services"
+                },
+                "published_at": {
+                    "type": "string",
+                    "example": "2025-09-03T08:15:00Z"
+                },
+                "sharing": {
+                    "enum": [
+                        "private",
+                        "consortium",
+                        "public"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/catalog.Sharing"
+                        }
+                    ],
+                    "example": "public"
+                },
+                "started_on": {
+                    "type": "string",
+                    "example": "2025-03-01"
+                },
+                "summary": {
+                    "type": "string",
+                    "example": "En sprogmodel foreslår journalnummer og sagsemne for indgående post, og en medarbejder godkender forslaget."
+                },
+                "tags": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "journalisering",
+                        "esdh"
+                    ]
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Automatisk journalisering af indgående post"
+                },
+                "updated_at": {
+                    "type": "string",
+                    "example": "2025-09-03T08:15:00Z"
+                },
+                "vendors": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "Netcompany"
+                    ]
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 3
+                }
+            }
+        },
+        "catalog.Vocabulary": {
+            "type": "object",
+            "properties": {
+                "da": {
+                    "type": "string",
+                    "example": "Kategori"
+                },
+                "en": {
+                    "type": "string",
+                    "example": "Category"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "category"
+                },
+                "terms": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.Term"
+                    }
+                }
+            }
+        },
+        "httpapi.CreatedKey": {
+            "type": "object",
+            "properties": {
+                "key": {
+                    "$ref": "#/definitions/catalog.Key"
+                },
+                "secret": {
+                    "type": "string",
+                    "example": "usecat_k0123456789abcdef_3q2-7wFh1vXbQ0aZrT9mYc4uLk8sNd6eJp5gHi2oWx0"
+                }
+            }
+        },
+        "httpapi.Health": {
+            "type": "object",
+            "required": [
+                "status"
+            ],
+            "properties": {
+                "status": {
+                    "type": "string",
+                    "example": "ok"
+                }
+            }
+        },
+        "httpapi.KeyList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.Key"
+                    }
+                }
+            }
+        },
+        "httpapi.Me": {
+            "type": "object",
+            "properties": {
+                "key_id": {
+                    "type": "string",
+                    "example": "k0123456789abcdef"
+                },
+                "key_name": {
+                    "type": "string",
+                    "example": "ESDH-integration"
+                },
+                "organisation": {
+                    "$ref": "#/definitions/catalog.Organisation"
+                },
+                "role": {
+                    "enum": [
+                        "reader",
+                        "editor",
+                        "admin"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/catalog.Role"
+                        }
+                    ],
+                    "example": "editor"
+                }
+            }
+        },
+        "httpapi.NewKey": {
+            "type": "object",
+            "properties": {
+                "name": {
+                    "type": "string",
+                    "example": "ESDH-integration"
+                },
+                "role": {
+                    "enum": [
+                        "reader",
+                        "editor",
+                        "admin"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/catalog.Role"
+                        }
+                    ],
+                    "example": "editor"
+                }
+            }
+        },
+        "httpapi.NewOrganisation": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "string",
+                    "example": "frederiksberg"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "municipality",
+                        "region",
+                        "state",
+                        "consortium",
+                        "other"
+                    ],
+                    "example": "municipality"
+                },
+                "municipality_code": {
+                    "type": "string",
+                    "example": "147"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Frederiksberg Kommune"
+                },
+                "website": {
+                    "type": "string",
+                    "example": "https://www.frederiksberg.dk"
+                }
+            }
+        },
+        "httpapi.OrganisationList": {
+            "type": "object",
+            "required": [
+                "items"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.Organisation"
+                    }
+                }
+            }
+        },
+        "httpapi.OrganisationPatch": {
+            "type": "object",
+            "properties": {
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "municipality",
+                        "region",
+                        "state",
+                        "consortium",
+                        "other"
+                    ],
+                    "example": "municipality"
+                },
+                "municipality_code": {
+                    "type": "string",
+                    "example": "147"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Frederiksberg Kommune"
+                },
+                "website": {
+                    "type": "string",
+                    "example": "https://www.frederiksberg.dk"
+                }
+            }
+        },
+        "httpapi.Problem": {
+            "type": "object",
+            "required": [
+                "detail",
+                "status",
+                "title",
+                "type"
+            ],
+            "properties": {
+                "detail": {
+                    "description": "Detail explains this occurrence in plain words.",
+                    "type": "string",
+                    "example": "the query has invalid parameters"
+                },
+                "errors": {
+                    "description": "Errors names every bad field or query parameter at once.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.FieldError"
+                    }
+                },
+                "instance": {
+                    "description": "Instance is the path of the request that failed.",
+                    "type": "string",
+                    "example": "/api/v1/usecases"
+                },
+                "request_id": {
+                    "description": "RequestID is the X-Request-ID of the request, to quote when asking for help.",
+                    "type": "string",
+                    "example": "4f1c2a9b8e7d-1k3"
+                },
+                "status": {
+                    "description": "Status repeats the HTTP status code.",
+                    "type": "integer",
+                    "example": 422
+                },
+                "title": {
+                    "description": "Title is the kind of problem in words; the same for every problem of a type.",
+                    "type": "string",
+                    "example": "Invalid input"
+                },
+                "type": {
+                    "description": "Type identifies the kind of problem: ProblemTypeBase followed by the kind.",
+                    "type": "string",
+                    "example": "https://usecat.dk/problems/invalid"
+                }
+            }
+        },
+        "httpapi.RevisionList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.Revision"
+                    }
+                }
+            }
+        },
+        "httpapi.UseCaseList": {
+            "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
+            "properties": {
+                "items": {
+                    "description": "Items are the use-cases of this page, in the requested order.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.UseCase"
+                    }
+                },
+                "next_cursor": {
+                    "description": "NextCursor fetches the next page; absent on the last page.",
+                    "type": "string",
+                    "example": "eyJ1IjoiMjAyNS0wOS0wM1QwODoxNTowMFoiLCJpIjoiMDE5MzZmNWUifQ"
+                },
+                "total": {
+                    "description": "Total is how many use-cases match the filters, on all pages together.",
+                    "type": "integer",
+                    "example": 64
+                }
+            }
+        },
+        "httpapi.VocabularyList": {
+            "type": "object",
+            "required": [
+                "items"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.Vocabulary"
+                    }
+                }
+            }
+        }
+    },
     "securityDefinitions": {
         "BearerAuth": {
             "description": "An API key as ` + "`" + `Bearer \u003ckey\u003e` + "`" + `. Keys are issued by the operator; never put one in a URL.",

@@ -9,14 +9,14 @@ type Draft struct {
 	Title             string             `json:"title" example:"Automatisk journalisering af indgående post"`
 	Summary           string             `json:"summary" example:"En sprogmodel foreslår journalnummer og sagsemne for indgående post, og en medarbejder godkender forslaget."`
 	Description       string             `json:"description" example:"Borgerservice modtager omkring 400 breve om dagen. ..."`
-	Category          Category           `json:"category" example:"casework_automation"`
-	PolicyArea        PolicyArea         `json:"policy_area,omitempty" example:"general_public_services"`
+	Category          Category           `json:"category" example:"casework_automation" enums:"casework_automation,multilingual_communication,accessible_communication,citizen_service,document_processing,transcription,search_and_knowledge,decision_support,other"`
+	PolicyArea        PolicyArea         `json:"policy_area,omitempty" example:"general_public_services" enums:"general_public_services,defence,public_order_and_safety,economic_affairs,environmental_protection,housing_and_community,health,recreation_and_culture,education,social_protection"`
 	Tags              []string           `json:"tags" example:"journalisering,esdh"`
-	Maturity          Maturity           `json:"maturity" example:"pilot"`
-	Sharing           Sharing            `json:"sharing" example:"public"`
-	AIActRisk         AIActRisk          `json:"ai_act_risk" example:"limited_risk"`
-	PersonalData      PersonalData       `json:"personal_data" example:"personal"`
-	DataLocation      DataLocation       `json:"data_location" example:"eu_eea"`
+	Maturity          Maturity           `json:"maturity" example:"pilot" enums:"idea,in_development,pilot,in_production,retired"`
+	Sharing           Sharing            `json:"sharing" example:"public" enums:"private,consortium,public"`
+	AIActRisk         AIActRisk          `json:"ai_act_risk" example:"limited_risk" enums:"prohibited,high_risk,limited_risk,minimal_risk,not_ai_system,undetermined"`
+	PersonalData      PersonalData       `json:"personal_data" example:"personal" enums:"none,pseudonymised,personal,special_category,undetermined"`
+	DataLocation      DataLocation       `json:"data_location" example:"eu_eea" enums:"eu_eea,third_country,unknown"`
 	ImpactAssessments []ImpactAssessment `json:"impact_assessments"`
 	Models            []Model            `json:"models"`
 	Vendors           []string           `json:"vendors" example:"Netcompany"`
@@ -38,8 +38,8 @@ type UseCase struct {
 
 // ImpactAssessment records a DPIA, FRIA or other assessment and how far it has come.
 type ImpactAssessment struct {
-	Type   string `json:"type" example:"dpia"`
-	Status string `json:"status" example:"done"`
+	Type   string `json:"type" example:"dpia" enums:"dpia,fria,other"`
+	Status string `json:"status" example:"done" enums:"planned,done,not_required"`
 	URL    string `json:"url,omitempty" example:"https://www.albertslund.dk/dpia/journalisering.pdf"`
 }
 
@@ -48,7 +48,7 @@ type Model struct {
 	Name        string `json:"name" example:"Munin-7B"`
 	Provider    string `json:"provider,omitempty" example:"Danish Foundation Models"`
 	OpenWeights *bool  `json:"open_weights,omitempty" example:"true"`
-	Hosting     string `json:"hosting" example:"on_premises"`
+	Hosting     string `json:"hosting" example:"on_premises" enums:"on_premises,eu_cloud,non_eu_cloud,unknown"`
 }
 
 // Link points at source code, documentation or other material about a use-case.

@@ -66,9 +66,9 @@ type DataLocation string
 // Defaults the server fills in when a field is left out.
 const (
 	DefaultSharing      = SharingPrivate
-	DefaultAIActRisk    = AIActRisk("undetermined")
-	DefaultPersonalData = PersonalData("undetermined")
-	DefaultDataLocation = DataLocation("unknown")
+	DefaultAIActRisk    = "undetermined" // untyped, so the docs generator takes no enum from it
+	DefaultPersonalData = "undetermined"
+	DefaultDataLocation = "unknown"
 )
 
 // The vocabularies, in the order GET /vocabularies lists them.
