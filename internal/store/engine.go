@@ -13,8 +13,18 @@ type sqliteEngine struct{}
 
 func (sqliteEngine) name() string { return "sqlite" }
 
-// Weights favour the title, then tags and summary, over the long description.
-func (sqliteEngine) search(q ftsQuery) searchSQL {
+// Ranked, the matches join with their bm25 score; weights favour the title, then tags and
+// summary, over the long description. Unranked (any other sort), the matches are only a set
+// of rowids: SQLite then walks the sort's index and stops at the page's end, reading only the
+// rows it returns, instead of scoring and fetching every match to sort them (1,558 rows for a
+// word in 1.6 % of 100,000 use-cases: some 8 ms against 1).
+func (sqliteEngine) search(q ftsQuery, ranked bool) searchSQL {
+	if !ranked {
+		return searchSQL{
+			where:     `u.pk IN (SELECT rowid FROM usecases_fts WHERE usecases_fts MATCH ?)`,
+			whereArgs: []any{q.fts5()},
+		}
+	}
 	return searchSQL{
 		join:     `JOIN (SELECT rowid AS pk, bm25(usecases_fts, 10.0, 4.0, 1.0, 6.0) AS rank FROM usecases_fts WHERE usecases_fts MATCH ?) f ON f.pk = u.pk`,
 		joinArgs: []any{q.fts5()},
@@ -29,12 +39,15 @@ type postgresEngine struct{}
 
 func (postgresEngine) name() string { return "postgres" }
 
-func (postgresEngine) search(q ftsQuery) searchSQL {
-	return searchSQL{
+func (postgresEngine) search(q ftsQuery, ranked bool) searchSQL {
+	ss := searchSQL{
 		where:     `u.search @@ to_tsquery('danish', ?)`,
 		whereArgs: []any{q.tsquery()},
-		rank:      `(-ts_rank_cd(u.search, to_tsquery('danish', ` + quoteLiteral(q.tsquery()) + `)))`,
 	}
+	if ranked {
+		ss.rank = `(-ts_rank_cd(u.search, to_tsquery('danish', ` + quoteLiteral(q.tsquery()) + `)))`
+	}
+	return ss
 }
 
 // lockChanges takes a transaction-scoped advisory lock: PostgreSQL hands out sequence numbers

@@ -69,7 +69,7 @@ func (s *Store) selectUseCases(p catalog.Principal, f catalog.Filter) (*selectio
 		if err != nil {
 			return nil, err
 		}
-		ss := s.engine.search(q)
+		ss := s.engine.search(q, f.Sort == catalog.SortRelevance)
 		if ss.join != "" {
 			sel.joins = append(sel.joins, ss.join)
 			sel.joinArgs = append(sel.joinArgs, ss.joinArgs...)

@@ -54,8 +54,9 @@ type Store struct {
 // engine holds what differs between SQLite and PostgreSQL.
 type engine interface {
 	name() string
-	// search restricts a query on usecases u to rows matching the full-text query.
-	search(q ftsQuery) searchSQL
+	// search restricts a query on usecases u to rows matching the full-text query, with a
+	// relevance rank when ranked (sort=relevance).
+	search(q ftsQuery, ranked bool) searchSQL
 	// lockChanges serialises writers that append to the change feed, so sequence numbers
 	// commit in order and a poller never skips one.
 	lockChanges(tx txn) error
