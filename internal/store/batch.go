@@ -43,7 +43,10 @@ func (s *Store) startWriter(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.jobs = make(chan *writeJob, 1024)
+	// The loop keeps its own copy of the queue: Close sets s.jobs to nil under s.closing,
+	// which the loop does not hold.
+	jobs := make(chan *writeJob, 1024)
+	s.jobs = jobs
 	s.writerDone = make(chan struct{})
 	go func() {
 		defer close(s.writerDone)
@@ -54,12 +57,12 @@ func (s *Store) startWriter(ctx context.Context) error {
 			}
 			conn.Close()
 		}()
-		for first := range s.jobs {
+		for first := range jobs {
 			group := []*writeJob{first}
 		gather:
 			for len(group) < maxGroup {
 				select {
-				case j, ok := <-s.jobs:
+				case j, ok := <-jobs:
 					if !ok {
 						break gather
 					}

@@ -3,12 +3,17 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"github.com/usecat/usecat/internal/catalog"
 )
 
 // everVisible restricts the feed table c to use-cases p could see at some point: those p will
 // get either as they are now or as a tombstone. The ids of the rest never reach p.
+//
+// A key also saw its organisation's private use-cases, including one an admin has since moved
+// to another organisation: the revisions remember every owner, so that one still reaches the
+// key, as a tombstone. The revisions are only consulted for rows the cheap tests reject.
 func everVisible(p catalog.Principal) (string, []any) {
 	switch {
 	case p.IsAdmin():
@@ -16,7 +21,9 @@ func everVisible(p catalog.Principal) (string, []any) {
 	case p.IsAnonymous():
 		return "c.ever_public = 1", nil
 	default:
-		return "(c.ever_public = 1 OR c.ever_consortium = 1 OR c.organisation_id = ?)", []any{p.OrganisationID}
+		return `(c.ever_public = 1 OR c.ever_consortium = 1 OR c.organisation_id = ?
+			OR EXISTS (SELECT 1 FROM revisions r WHERE r.usecase_id = c.usecase_id AND r.owner_org = ?))`,
+			[]any{p.OrganisationID, p.OrganisationID}
 	}
 }
 
@@ -63,7 +70,12 @@ func (s *Store) FindChanges(ctx context.Context, p catalog.Principal, since int6
 // feeds and exports: it moves whenever anything p sees (or saw) changes.
 func (s *Store) LatestChange(ctx context.Context, p catalog.Principal) (int64, error) {
 	cond, args := everVisible(p)
-	var seq sql.NullInt64
-	err := queryRow(s.read.WithContext(ctx), `SELECT MAX(c.seq) FROM changes c WHERE `+cond, args, &seq)
-	return seq.Int64, s.translate(err)
+	// ORDER BY … LIMIT 1 walks the seq index from its end and stops at the first row p could
+	// see; MAX() under a WHERE clause would scan the whole table.
+	var seq int64
+	err := queryRow(s.read.WithContext(ctx), `SELECT c.seq FROM changes c WHERE `+cond+` ORDER BY c.seq DESC LIMIT 1`, args, &seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return seq, s.translate(err)
 }

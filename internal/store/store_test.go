@@ -111,6 +111,9 @@ func TestStore(t *testing.T) {
 			t.Run("idempotency", func(t *testing.T) { testIdempotency(t, open(t)) })
 			t.Run("concurrent updates", func(t *testing.T) { testConcurrentUpdates(t, open(t)) })
 			t.Run("changes", func(t *testing.T) { testChanges(t, open(t)) })
+			t.Run("changes owner move", func(t *testing.T) { testChangesOwnerMove(t, open(t)) })
+			t.Run("changes under load", func(t *testing.T) { testChangesUnderLoad(t, open(t)) })
+			t.Run("export", func(t *testing.T) { testExport(t, open(t)) })
 			t.Run("keys", func(t *testing.T) { testKeys(t, open(t)) })
 		})
 	}
