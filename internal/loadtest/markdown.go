@@ -35,15 +35,15 @@ func (rep *Report) Markdown() string {
 	p("")
 	p("### Results")
 	p("")
-	p("Median of %d measured run(s) per scenario; `failed` counts answers of status 400 and above and socket errors (a run with any is a failed run); `load` is the machine's 1-minute load average before each run (other work on the machine competes for both CPUs).", max(cfg.Repeat, 1))
+	p("Median of %d measured run(s) per scenario. `failed` counts answers of status 400 and above and socket errors (a run with any is a failed run). `server CPU` is how much of its CPU the server had during the run and `req/CPU-s` the requests it answered per second of its CPU time: other work on the machine takes CPU from the pinned server (`load` is the 1-minute load average before each run), and req/CPU-s estimates what the server answers on a CPU of its own.", max(cfg.Repeat, 1))
 	p("")
-	p("| scenario | request | req/s | range | target | p50 | p99 | p99 target | failed | load | verdict |")
-	p("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+	p("| scenario | request | req/s | range | target | p50 | p99 | p99 target | failed | server CPU | req/CPU-s | load | verdict |")
+	p("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
 	for _, o := range rep.Scenarios {
 		md := o.Median
-		p("| %s | `%s` | %.0f | %s | ≥ %.0f | %s | %s | < %s | %d | %s | %s |", o.Scenario.Description, o.Scenario.Request,
+		p("| %s | `%s` | %.0f | %s | ≥ %.0f | %s | %s | < %s | %d | %.0f %% | %.0f | %s | %s |", o.Scenario.Description, o.Scenario.Request,
 			md.PerSecond, spread(o.Runs), o.Scenario.MinPerSecond, fmtDuration(md.P50), fmtDuration(md.P99),
-			fmtDuration(o.Scenario.MaxP99), md.Errors(), fmtLoad(o.Load), verdict(o))
+			fmtDuration(o.Scenario.MaxP99), md.Errors(), 100*md.CPUShare(), md.PerCPUSecond(), fmtLoad(o.Load), verdict(o))
 	}
 	p("")
 	p("| server | measured | target | verdict |")

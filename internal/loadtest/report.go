@@ -67,12 +67,12 @@ func describeMachine() Machine {
 func (rep *Report) Table() string {
 	var b bytes.Buffer
 	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "scenario\treq/s\ttarget\tp50\tp99\tp99 target\tfailed\tload\tverdict\t")
+	fmt.Fprintln(w, "scenario\treq/s\ttarget\tp50\tp99\tp99 target\tfailed\tserver CPU\treq/CPU-s\tload\tverdict\t")
 	for _, o := range rep.Scenarios {
 		m := o.Median
-		fmt.Fprintf(w, "%s\t%.0f\t>= %.0f\t%s\t%s\t< %s\t%d\t%s\t%s\t\n", o.Scenario.Name, m.PerSecond,
+		fmt.Fprintf(w, "%s\t%.0f\t>= %.0f\t%s\t%s\t< %s\t%d\t%.0f %%\t%.0f\t%s\t%s\t\n", o.Scenario.Name, m.PerSecond,
 			o.Scenario.MinPerSecond, fmtDuration(m.P50), fmtDuration(m.P99), fmtDuration(o.Scenario.MaxP99),
-			m.Errors(), fmtLoad(o.Load), verdict(o))
+			m.Errors(), 100*m.CPUShare(), m.PerCPUSecond(), fmtLoad(o.Load), verdict(o))
 	}
 	w.Flush()
 	fmt.Fprintf(&b, "\nstart-up to /readyz 200: %s (target < %s) %s\n", fmtDuration(rep.Startup), maxStartup, mark(rep.Startup < maxStartup))

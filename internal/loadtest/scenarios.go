@@ -142,8 +142,9 @@ func (r *runner) measure(ctx context.Context, sc Scenario) (out Outcome, err err
 			return out, err
 		}
 		out.Runs = append(out.Runs, res)
-		r.logf("%s run %d: %.0f req/s, p50 %s, p99 %s, %d failed (load %.2f)", sc.Name, i, res.PerSecond,
-			fmtDuration(res.P50), fmtDuration(res.P99), res.Errors(), out.Load[len(out.Load)-1])
+		r.logf("%s run %d: %.0f req/s, p50 %s, p99 %s, %d failed; server had %.0f %% of a CPU, %.0f req per CPU-second (load %.2f)",
+			sc.Name, i, res.PerSecond, fmtDuration(res.P50), fmtDuration(res.P99), res.Errors(),
+			100*res.CPUShare(), res.PerCPUSecond(), out.Load[len(out.Load)-1])
 	}
 	sorted := slices.Clone(out.Runs)
 	slices.SortFunc(sorted, func(a, b Result) int { return cmp.Compare(a.PerSecond, b.PerSecond) })
@@ -170,7 +171,9 @@ func (r *runner) wrk(ctx context.Context, sc Scenario, d time.Duration, run, pro
 		prof = make(chan error, 1)
 		go func() { prof <- r.srv.cpuProfile(ctx, d-time.Second, profile) }()
 	}
+	cpu0, _ := r.srv.cpuTime()
 	out, err := exec.CommandContext(ctx, "taskset", args...).CombinedOutput()
+	cpu1, _ := r.srv.cpuTime()
 	if prof != nil {
 		if perr := <-prof; perr != nil {
 			r.logf("%s: no CPU profile: %v", sc.Name, perr)
@@ -179,7 +182,9 @@ func (r *runner) wrk(ctx context.Context, sc Scenario, d time.Duration, run, pro
 	if err != nil {
 		return Result{}, fmt.Errorf("wrk: %w\n%s", err, out)
 	}
-	return ParseWrk(string(out))
+	res, err := ParseWrk(string(out))
+	res.ServerCPU = cpu1 - cpu0
+	return res, err
 }
 
 // runLabel makes the text that keeps the titles and summaries of one run's writes apart from

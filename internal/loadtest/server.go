@@ -111,6 +111,31 @@ func (s *server) peakRSS() (int64, error) {
 	return procStatus(s.cmd.Process.Pid, "VmHWM")
 }
 
+// cpuTime is the CPU time (user and system, all threads) the server has used so far.
+func (s *server) cpuTime() (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name in parentheses may hold spaces; the fields after it are fixed:
+	// utime and stime are the 12th and 13th after the closing parenthesis, in clock ticks.
+	i := strings.LastIndexByte(string(b), ')')
+	f := strings.Fields(string(b[i+1:]))
+	if i < 0 || len(f) < 13 {
+		return 0, fmt.Errorf("cannot read /proc/%d/stat", s.cmd.Process.Pid)
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("cannot read /proc/%d/stat", s.cmd.Process.Pid)
+	}
+	return time.Duration(utime+stime) * time.Second / clockTicks, nil
+}
+
+// clockTicks is the kernel's USER_HZ, in which /proc reports CPU times: 100 on every Linux
+// architecture Go supports.
+const clockTicks = 100
+
 // procStatus reads one kB field of /proc/<pid>/status, in bytes.
 func procStatus(pid int, field string) (int64, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))

@@ -18,6 +18,26 @@ type Result struct {
 	Failed int64
 	// SocketErrors counts connect, read, write and timeout errors.
 	SocketErrors int64
+	// ServerCPU is the CPU time the server used during the run (user and system).
+	ServerCPU time.Duration
+}
+
+// CPUShare is the part of one CPU the server had during the run: below 1 when other work on
+// the machine took its CPU from it.
+func (r Result) CPUShare() float64 {
+	if r.Duration <= 0 {
+		return 0
+	}
+	return r.ServerCPU.Seconds() / r.Duration.Seconds()
+}
+
+// PerCPUSecond is the requests answered per second of server CPU time: what the server would
+// answer per second on a CPU of its own, independent of what else the machine was doing.
+func (r Result) PerCPUSecond() float64 {
+	if r.ServerCPU <= 0 {
+		return 0
+	}
+	return float64(r.Requests) / r.ServerCPU.Seconds()
 }
 
 // Errors is every request of the run that did not get a good answer.
