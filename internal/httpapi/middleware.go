@@ -25,9 +25,11 @@ func (s *Server) useMiddleware() {
 		recoverPanic,
 		middleware.CORSWithConfig(middleware.CORSConfig{
 			AllowOrigins:  s.cfg.CORSOrigins,
-			AllowMethods:  []string{http.MethodGet, http.MethodHead},
-			AllowHeaders:  []string{echo.HeaderAuthorization, "If-None-Match", echo.HeaderXRequestID},
-			ExposeHeaders: []string{headerETag, headerLink, echo.HeaderLocation, echo.HeaderRetryAfter, echo.HeaderXRequestID},
+			// Keys are bearer tokens, never cookies, so a page on another origin can only write
+			// with a key its user pasted in: cross-origin writes carry no CSRF risk.
+			AllowMethods: []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete},
+			AllowHeaders: []string{echo.HeaderAuthorization, echo.HeaderContentType, "If-None-Match", "If-Match", "Idempotency-Key", echo.HeaderXRequestID},
+			ExposeHeaders: []string{headerETag, headerLink, echo.HeaderLocation, echo.HeaderRetryAfter, echo.HeaderXRequestID, "RateLimit", "RateLimit-Policy"},
 			MaxAge:        600,
 		}),
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.FormatInt(s.cfg.BodyLimit, 10) + "B"}),

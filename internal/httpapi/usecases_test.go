@@ -97,8 +97,8 @@ func TestListBadParameters(t *testing.T) {
 		{name: "relevance without q", req: request{path: "/api/v1/usecases?sort=relevance"}, status: 422, checks: []check{problem(422, "sort")}},
 		{name: "time not RFC 3339", req: request{path: "/api/v1/usecases?updated_since=yesterday"}, status: 400, checks: []check{problem(400, "updated_since")}},
 		{name: "date without time", req: request{path: "/api/v1/usecases?updated_since=2025-09-01"}, status: 400, checks: []check{problem(400, "updated_since")}},
-		{name: "q too long", req: request{path: "/api/v1/usecases?q=" + strings.Repeat("ø", catalog.MaxQueryLen+1)}, status: 422,
-			checks: []check{problem(422, "q"), fieldCode("q", catalog.FieldTooLong)}},
+		{name: "q too long", req: request{path: "/api/v1/usecases?q=" + strings.Repeat("ø", catalog.MaxQueryLen+1)}, status: 400,
+			checks: []check{problem(400, "q"), fieldCode("q", catalog.FieldMalformed)}},
 		{name: "q not UTF-8", req: request{path: "/api/v1/usecases?q=%FF%FE"}, status: 400, checks: []check{problem(400, "q")}},
 		{name: "too many tags", req: request{path: "/api/v1/usecases?" + elevenTags}, status: 422, checks: []check{problem(422, "tag")}},
 		{name: "a tag no use-case can have", req: request{path: "/api/v1/usecases?tag=not%20a%20tag!"}, status: 422, checks: []check{problem(422, "tag")}},
@@ -112,7 +112,8 @@ func TestListBadParameters(t *testing.T) {
 }
 
 // TestSearchNeverFails sends what users type into a search box: the answer is a list or a
-// problem naming q (400 or 422: the store refuses queries without words), never a 500.
+// 400 problem naming q (a search without words, or with too many, must be rephrased), never a
+// 500.
 func TestSearchNeverFails(t *testing.T) {
 	f := newFixture(t, httpapi.Config{})
 	for _, q := range []string{`"`, `"borgermøder`, `"a phrase"`, `*`, `-`, `--`, `AND`, `OR NOT`, `NEAR(`, `NEAR(a b`, `a:b`, `^`, `tale*`,
@@ -122,7 +123,7 @@ func TestSearchNeverFails(t *testing.T) {
 				r := f.do(t, request{path: path + url.QueryEscape(q)})
 				switch r.status {
 				case 200:
-				case 400, 422:
+				case 400:
 					problem(r.status, "q")(t, f, r)
 				default:
 					t.Errorf("%s%s: status %d: %s", path, q, r.status, r.body)

@@ -63,7 +63,8 @@ func parseQuery(q string) (ftsQuery, error) {
 
 func queryError(msg string) error {
 	var fe catalog.FieldErrors
-	fe.Add("q", catalog.FieldNotAllowed, "%s", msg)
+	// A search the engine cannot run is a request to rephrase, not an invalid value: 400.
+	fe.Add("q", catalog.FieldMalformed, "%s", msg)
 	return fe.Err("the search cannot be run")
 }
 
