@@ -19,6 +19,249 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
+        "/api/v1/changes": {
+            "get": {
+                "description": "Returns the changes after ` + "`" + `since` + "`" + ` that the caller may see, oldest first. Each use-case appears once, at its latest change: as the use-case, or as a tombstone (` + "`" + `deleted: true` + "`" + `) when the caller could see it once and no longer can (deleted, or shared less widely). A use-case the caller never could see never appears.\nStart without ` + "`" + `since` + "`" + ` to get everything the caller can see now, then keep sending the ` + "`" + `next_since` + "`" + ` of each answer as ` + "`" + `since` + "`" + `: no change is ever missed, however many writers commit at once. Ask again at once while ` + "`" + `has_more` + "`" + ` is true.\nWith ` + "`" + `wait` + "`" + ` (seconds, at most 60) an answer without changes is held open until a change commits or the time is up (long poll), so a harvester stays current without hammering the server.\nThe cursor is opaque; a cursor this server did not give out is a 400 naming ` + "`" + `since` + "`" + `. See the harvesting guide: https://github.com/usecat/usecat/blob/main/docs/harvesting.md",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "harvesting"
+                ],
+                "summary": "Follow every change (the consortium's harvest feed)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "djEuMTA0Mg",
+                        "description": "The next_since of the previous answer; absent to start from the beginning",
+                        "name": "since",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 1000,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 100,
+                        "description": "Changes per answer",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 60,
+                        "minimum": 0,
+                        "type": "integer",
+                        "default": 0,
+                        "description": "Seconds to hold an answer without changes open (long poll)",
+                        "name": "wait",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.ChangeList"
+                        }
+                    },
+                    "400": {
+                        "description": "since, limit or wait cannot be read",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "limit or wait is out of range",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests; wait as Retry-After says",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/feed.json": {
+            "get": {
+                "description": "A JSON Feed 1.1 (` + "`" + `application/feed+json` + "`" + `) of the public use-cases, the most recently changed first, for feed readers. It shows public use-cases only, whatever key is sent; to harvest everything a key may see, follow /api/v1/changes instead.\nThe list filters narrow the feed (a feed of one organisation or one tag). ` + "`" + `next_url` + "`" + ` fetches the next, older page. The ` + "`" + `ETag` + "`" + ` changes whenever anything public changes; send it back in ` + "`" + `If-None-Match` + "`" + ` to get 304 until then.",
+                "produces": [
+                    "application/feed+json"
+                ],
+                "tags": [
+                    "harvesting"
+                ],
+                "summary": "The newest public use-cases as a JSON Feed 1.1",
+                "operationId": "getFeed",
+                "parameters": [
+                    {
+                        "enum": [
+                            "casework_automation",
+                            "multilingual_communication",
+                            "accessible_communication",
+                            "citizen_service",
+                            "document_processing",
+                            "transcription",
+                            "search_and_knowledge",
+                            "decision_support",
+                            "other"
+                        ],
+                        "type": "string",
+                        "description": "Only this category",
+                        "name": "category",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "idea",
+                            "in_development",
+                            "pilot",
+                            "in_production",
+                            "retired"
+                        ],
+                        "type": "string",
+                        "description": "Only this maturity",
+                        "name": "maturity",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "general_public_services",
+                            "defence",
+                            "public_order_and_safety",
+                            "economic_affairs",
+                            "environmental_protection",
+                            "housing_and_community",
+                            "health",
+                            "recreation_and_culture",
+                            "education",
+                            "social_protection"
+                        ],
+                        "type": "string",
+                        "description": "Only this policy area (COFOG level I)",
+                        "name": "policy_area",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "albertslund",
+                        "description": "Only use-cases owned by this organisation id",
+                        "name": "organisation",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Only use-cases with this tag; repeat for several, all must match",
+                        "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Items per page",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "The cursor of next_url",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "The ETag of a copy the caller holds; 304 while it is current",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.JSONFeed"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Changes whenever the public catalogue changes"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "The caller's copy is current",
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Changes whenever the public catalogue changes"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "A parameter cannot be read",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "A parameter has a value that is not allowed",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests; wait as Retry-After says",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/keys/{key_id}": {
             "delete": {
                 "security": [
@@ -31,6 +274,7 @@ const docTemplate = `{
                     "keys"
                 ],
                 "summary": "Revoke an API key",
+                "operationId": "revokeKey",
                 "parameters": [
                     {
                         "type": "string",
@@ -99,6 +343,7 @@ const docTemplate = `{
                     "keys"
                 ],
                 "summary": "Who the key is",
+                "operationId": "me",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -188,6 +433,7 @@ const docTemplate = `{
                     "organisations"
                 ],
                 "summary": "Add an organisation",
+                "operationId": "createOrganisation",
                 "parameters": [
                     {
                         "description": "The new organisation",
@@ -346,6 +592,7 @@ const docTemplate = `{
                     "organisations"
                 ],
                 "summary": "Change an organisation",
+                "operationId": "patchOrganisation",
                 "parameters": [
                     {
                         "type": "string",
@@ -450,6 +697,7 @@ const docTemplate = `{
                     "keys"
                 ],
                 "summary": "An organisation's API keys",
+                "operationId": "listKeys",
                 "parameters": [
                     {
                         "type": "string",
@@ -522,6 +770,7 @@ const docTemplate = `{
                     "keys"
                 ],
                 "summary": "Issue an API key",
+                "operationId": "createKey",
                 "parameters": [
                     {
                         "type": "string",
@@ -807,6 +1056,7 @@ const docTemplate = `{
                     "use-cases"
                 ],
                 "summary": "Create a use-case",
+                "operationId": "createUseCase",
                 "parameters": [
                     {
                         "type": "string",
@@ -1138,6 +1388,7 @@ const docTemplate = `{
                     "use-cases"
                 ],
                 "summary": "Replace a use-case",
+                "operationId": "replaceUseCase",
                 "parameters": [
                     {
                         "type": "string",
@@ -1264,6 +1515,7 @@ const docTemplate = `{
                     "use-cases"
                 ],
                 "summary": "Delete a use-case",
+                "operationId": "deleteUseCase",
                 "parameters": [
                     {
                         "type": "string",
@@ -1355,6 +1607,7 @@ const docTemplate = `{
                     "use-cases"
                 ],
                 "summary": "Change some fields of a use-case",
+                "operationId": "patchUseCase",
                 "parameters": [
                     {
                         "type": "string",
@@ -1481,6 +1734,7 @@ const docTemplate = `{
                     "use-cases"
                 ],
                 "summary": "A use-case's history",
+                "operationId": "listRevisions",
                 "parameters": [
                     {
                         "type": "string",
@@ -2177,14 +2431,12 @@ const docTemplate = `{
             "enum": [
                 "private",
                 "consortium",
-                "public",
-                "private"
+                "public"
             ],
             "x-enum-varnames": [
                 "SharingPrivate",
                 "SharingConsortium",
-                "SharingPublic",
-                "DefaultSharing"
+                "SharingPublic"
             ]
         },
         "catalog.Term": {
@@ -2411,6 +2663,72 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.Change": {
+            "type": "object",
+            "required": [
+                "deleted",
+                "id",
+                "seq"
+            ],
+            "properties": {
+                "deleted": {
+                    "description": "Deleted marks a tombstone: drop the use-case from your copy.",
+                    "type": "boolean",
+                    "example": false
+                },
+                "deleted_at": {
+                    "description": "DeletedAt is when the use-case was deleted or stopped being visible to the caller.",
+                    "type": "string",
+                    "example": "2025-09-03T08:15:00Z"
+                },
+                "id": {
+                    "description": "ID is the use-case's id.",
+                    "type": "string",
+                    "format": "uuid",
+                    "example": "01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f"
+                },
+                "seq": {
+                    "description": "Seq orders the changes; the cursor carries it.",
+                    "type": "integer",
+                    "example": 1042
+                },
+                "usecase": {
+                    "description": "UseCase is the use-case at its latest version.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/catalog.UseCase"
+                        }
+                    ]
+                }
+            }
+        },
+        "httpapi.ChangeList": {
+            "type": "object",
+            "required": [
+                "changes",
+                "has_more",
+                "next_since"
+            ],
+            "properties": {
+                "changes": {
+                    "description": "Changes are the use-cases changed after ` + "`" + `since` + "`" + ` that the caller may see, oldest change\nfirst, each once at its latest change: the use-case itself, or a tombstone for one the\ncaller saw and no longer may (deleted, or shared less widely).",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.Change"
+                    }
+                },
+                "has_more": {
+                    "description": "HasMore says more changes are waiting: ask again at once instead of waiting.",
+                    "type": "boolean",
+                    "example": false
+                },
+                "next_since": {
+                    "description": "NextSince is the cursor to send as ` + "`" + `since` + "`" + ` next time; it never goes backwards.",
+                    "type": "string",
+                    "example": "djEuMTA0Mg"
+                }
+            }
+        },
         "httpapi.CreatedKey": {
             "type": "object",
             "properties": {
@@ -2432,6 +2750,127 @@ const docTemplate = `{
                 "status": {
                     "type": "string",
                     "example": "ok"
+                }
+            }
+        },
+        "httpapi.JSONFeed": {
+            "type": "object",
+            "required": [
+                "items",
+                "title",
+                "version"
+            ],
+            "properties": {
+                "description": {
+                    "type": "string",
+                    "example": "The newest public AI use-cases of the municipalities in the Danish Language Model Consortium."
+                },
+                "feed_url": {
+                    "description": "FeedURL is this feed's own address.",
+                    "type": "string",
+                    "example": "https://usecat.example.dk/api/v1/feed.json"
+                },
+                "home_page_url": {
+                    "description": "HomePageURL is the catalogue's documentation, for people.",
+                    "type": "string",
+                    "example": "https://usecat.example.dk/docs/"
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.JSONFeedItem"
+                    }
+                },
+                "language": {
+                    "type": "string",
+                    "example": "da"
+                },
+                "next_url": {
+                    "description": "NextURL is the next, older page of the feed; absent on the last page.",
+                    "type": "string",
+                    "example": "https://usecat.example.dk/api/v1/feed.json?cursor=eyJzIjoiLXVwZGF0ZWRfYXQiLCJpIjoxNzI1MzUxMzAwMDAwMDAwLCJwIjo0Mn0"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "usecat: public AI use-cases of Danish municipalities"
+                },
+                "version": {
+                    "description": "Version is the JSON Feed version's URL.",
+                    "type": "string",
+                    "example": "https://jsonfeed.org/version/1.1"
+                }
+            }
+        },
+        "httpapi.JSONFeedAuthor": {
+            "type": "object",
+            "properties": {
+                "name": {
+                    "type": "string",
+                    "example": "Albertslund Kommune"
+                },
+                "url": {
+                    "type": "string",
+                    "example": "https://www.albertslund.dk"
+                }
+            }
+        },
+        "httpapi.JSONFeedItem": {
+            "type": "object",
+            "required": [
+                "content_text",
+                "id"
+            ],
+            "properties": {
+                "authors": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.JSONFeedAuthor"
+                    }
+                },
+                "content_text": {
+                    "description": "ContentText is the description (Markdown, shown as text), or the summary when there is none.",
+                    "type": "string",
+                    "example": "Borgerservice modtager omkring 400 breve om dagen. ..."
+                },
+                "date_modified": {
+                    "type": "string",
+                    "example": "2025-09-03T08:15:00Z"
+                },
+                "date_published": {
+                    "type": "string",
+                    "example": "2025-09-02T17:00:00Z"
+                },
+                "id": {
+                    "description": "ID is the use-case's id.",
+                    "type": "string",
+                    "example": "01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f"
+                },
+                "language": {
+                    "type": "string",
+                    "example": "da"
+                },
+                "summary": {
+                    "type": "string",
+                    "example": "En sprogmodel foreslår journalnummer og sagsemne for indgående post."
+                },
+                "tags": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "journalisering",
+                        "esdh"
+                    ]
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Automatisk journalisering af indgående post"
+                },
+                "url": {
+                    "description": "URL is the use-case in the API.",
+                    "type": "string",
+                    "example": "https://usecat.example.dk/api/v1/usecases/01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f"
                 }
             }
         },

@@ -65,7 +65,7 @@ type DataLocation string
 
 // Defaults the server fills in when a field is left out.
 const (
-	DefaultSharing      = SharingPrivate
+	DefaultSharing      = "private"
 	DefaultAIActRisk    = "undetermined" // untyped, so the docs generator takes no enum from it
 	DefaultPersonalData = "undetermined"
 	DefaultDataLocation = "unknown"

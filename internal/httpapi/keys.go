@@ -27,6 +27,7 @@ type CreatedKey struct {
 
 // handleListKeys godoc
 //
+//	@ID			listKeys
 //	@Summary		An organisation's API keys
 //	@Description	Lists the keys of an organisation with their role, when they were made and last used, and whether they are revoked. Secrets are never shown. Admins only.
 //	@Tags			keys
@@ -52,6 +53,7 @@ func (s *Server) handleListKeys(c echo.Context) error {
 
 // handleCreateKey godoc
 //
+//	@ID			createKey
 //	@Summary		Issue an API key
 //	@Description	Makes a key for the organisation. The answer holds the secret: it is shown this once, and only its hash is stored. Admins only.
 //	@Tags			keys
@@ -91,6 +93,7 @@ func (s *Server) handleCreateKey(c echo.Context) error {
 
 // handleRevokeKey godoc
 //
+//	@ID			revokeKey
 //	@Summary		Revoke an API key
 //	@Description	Revokes a key at once: its next request gets 401. The key stays listed, marked revoked. Admins only.
 //	@Tags			keys

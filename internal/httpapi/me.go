@@ -18,6 +18,7 @@ type Me struct {
 
 // handleMe godoc
 //
+//	@ID			me
 //	@Summary		Who the key is
 //	@Description	The calling key's organisation and role: a quick check that a key works.
 //	@Tags			keys

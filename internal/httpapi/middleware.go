@@ -24,11 +24,11 @@ func (s *Server) useMiddleware() {
 		s.observe, // renders errors itself so it can log and count the final status
 		recoverPanic,
 		middleware.CORSWithConfig(middleware.CORSConfig{
-			AllowOrigins:  s.cfg.CORSOrigins,
+			AllowOrigins: s.cfg.CORSOrigins,
 			// Keys are bearer tokens, never cookies, so a page on another origin can only write
 			// with a key its user pasted in: cross-origin writes carry no CSRF risk.
-			AllowMethods: []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete},
-			AllowHeaders: []string{echo.HeaderAuthorization, echo.HeaderContentType, "If-None-Match", "If-Match", "Idempotency-Key", echo.HeaderXRequestID},
+			AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete},
+			AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, "If-None-Match", "If-Match", "Idempotency-Key", echo.HeaderXRequestID},
 			ExposeHeaders: []string{headerETag, headerLink, echo.HeaderLocation, echo.HeaderRetryAfter, echo.HeaderXRequestID, "RateLimit", "RateLimit-Policy"},
 			MaxAge:        600,
 		}),

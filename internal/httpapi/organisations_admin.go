@@ -21,6 +21,7 @@ type NewOrganisation struct {
 
 // handleCreateOrganisation godoc
 //
+//	@ID			createOrganisation
 //	@Summary		Add an organisation
 //	@Description	Adds an organisation that can own use-cases and keys. Admins only.
 //	@Tags			organisations
@@ -69,6 +70,7 @@ type OrganisationPatch struct {
 
 // handlePatchOrganisation godoc
 //
+//	@ID			patchOrganisation
 //	@Summary		Change an organisation
 //	@Description	Applies a JSON Merge Patch (RFC 7396) to an organisation's name, kind, municipality code or website; its id never changes. Admins only.
 //	@Tags			organisations

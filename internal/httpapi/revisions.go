@@ -15,6 +15,7 @@ type RevisionList struct {
 
 // handleListRevisions godoc
 //
+//	@ID			listRevisions
 //	@Summary		A use-case's history
 //	@Description	Every change to the use-case, oldest first: the version, when, the key's name and organisation, the fields that changed, and the full state after the change.
 //	@Description	A revision is listed only when the use-case was shared at that point widely enough for the caller to see it. The revisions of a deleted use-case remain visible to admins.

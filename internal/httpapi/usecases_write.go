@@ -23,6 +23,7 @@ const maxIdempotencyKey = 255
 
 // handleCreateUseCase godoc
 //
+//	@ID			createUseCase
 //	@Summary		Create a use-case
 //	@Description	Stores a new use-case owned by the key's organisation (admins may name another in `organisation_id`). Unset enumerations get their defaults (`sharing`: private).
 //	@Description	Free text must not hold a CPR number, and, unless `sharing` is private, no e-mail address or phone number either (`contact_email` is the place for a mailbox).
@@ -111,6 +112,7 @@ func ifMatch(c echo.Context) (int, error) {
 
 // handleReplaceUseCase godoc
 //
+//	@ID			replaceUseCase
 //	@Summary		Replace a use-case
 //	@Description	Replaces every writable field; fields left out get their defaults. Needs `If-Match` with the ETag of the version being replaced: 428 without it, 412 when someone changed the use-case meanwhile.
 //	@Tags			use-cases
@@ -145,6 +147,7 @@ func (s *Server) handleReplaceUseCase(c echo.Context) error {
 
 // handlePatchUseCase godoc
 //
+//	@ID			patchUseCase
 //	@Summary		Change some fields of a use-case
 //	@Description	Applies a JSON Merge Patch (RFC 7396): fields present are set, `null` resets a field to its default, lists are replaced whole. Needs `If-Match` like PUT. Changing `sharing` re-checks all stored text for personal data.
 //	@Tags			use-cases
@@ -233,6 +236,7 @@ func (s *Server) update(c echo.Context, accepted []string, change func(current c
 
 // handleDeleteUseCase godoc
 //
+//	@ID			deleteUseCase
 //	@Summary		Delete a use-case
 //	@Description	Deletes a use-case. Needs `If-Match` like PUT. Its revisions stay, visible to admins, and the change feed reports a tombstone.
 //	@Tags			use-cases
