@@ -29,6 +29,7 @@ const docTemplate = `{
                     "harvesting"
                 ],
                 "summary": "Follow every change (the consortium's harvest feed)",
+                "operationId": "listChanges",
                 "parameters": [
                     {
                         "type": "string",
@@ -83,6 +84,386 @@ const docTemplate = `{
                     },
                     "429": {
                         "description": "Too many requests; wait as Retry-After says",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/export.csv": {
+            "get": {
+                "description": "Streams every use-case the caller may see that matches the filters (the same as for the list; no paging) as CSV for spreadsheets: UTF-8 with a byte-order mark, RFC 4180 quoting, a header row, one row per use-case. Lists are joined with \"; \" in one cell; models, links and impact assessments are written out readably in one cell. A cell that begins with =, +, - or @ (or a tab or carriage return) gets a leading apostrophe, so no spreadsheet runs it as a formula.\nThe ` + "`" + `ETag` + "`" + ` changes whenever anything the caller may see changes; send it back in ` + "`" + `If-None-Match` + "`" + ` to get 304 until then.",
+                "produces": [
+                    "text/csv"
+                ],
+                "tags": [
+                    "harvesting"
+                ],
+                "summary": "Export use-cases as CSV",
+                "operationId": "exportCSV",
+                "parameters": [
+                    {
+                        "maxLength": 500,
+                        "type": "string",
+                        "example": "transskription",
+                        "description": "Full-text search in Danish over title, summary, description and tags",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "casework_automation",
+                            "multilingual_communication",
+                            "accessible_communication",
+                            "citizen_service",
+                            "document_processing",
+                            "transcription",
+                            "search_and_knowledge",
+                            "decision_support",
+                            "other"
+                        ],
+                        "type": "string",
+                        "description": "Only this category",
+                        "name": "category",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "idea",
+                            "in_development",
+                            "pilot",
+                            "in_production",
+                            "retired"
+                        ],
+                        "type": "string",
+                        "description": "Only this maturity",
+                        "name": "maturity",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "private",
+                            "consortium",
+                            "public"
+                        ],
+                        "type": "string",
+                        "description": "Only this sharing level (of those the caller may see)",
+                        "name": "sharing",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "general_public_services",
+                            "defence",
+                            "public_order_and_safety",
+                            "economic_affairs",
+                            "environmental_protection",
+                            "housing_and_community",
+                            "health",
+                            "recreation_and_culture",
+                            "education",
+                            "social_protection"
+                        ],
+                        "type": "string",
+                        "description": "Only this policy area (COFOG level I)",
+                        "name": "policy_area",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "albertslund",
+                        "description": "Only use-cases owned by this organisation id",
+                        "name": "organisation",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Only use-cases with this tag; repeat for several, all must match (at most 10)",
+                        "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date-time",
+                        "example": "2025-09-01T00:00:00Z",
+                        "description": "Only use-cases changed at or after this RFC 3339 time",
+                        "name": "updated_since",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "-updated_at",
+                            "updated_at",
+                            "-created_at",
+                            "title",
+                            "relevance"
+                        ],
+                        "type": "string",
+                        "default": "-updated_at",
+                        "description": "Order; relevance needs q",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "The ETag of a copy the caller holds; 304 while it is current",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The use-cases as CSV",
+                        "schema": {
+                            "type": "string"
+                        },
+                        "headers": {
+                            "Content-Disposition": {
+                                "type": "string",
+                                "description": "attachment, with a file name"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "Changes whenever anything the caller may see changes"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "The caller's copy is current",
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Changes whenever anything the caller may see changes"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "A parameter cannot be read",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "A parameter has a value that is not allowed",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests or exports at once; wait as Retry-After says",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/export.ndjson": {
+            "get": {
+                "description": "Streams every use-case the caller may see that matches the filters (the same as for the list; no paging) as newline-delimited JSON: one use-case per line, exactly as GET /api/v1/usecases/{id} serves it.\nThe ` + "`" + `ETag` + "`" + ` changes whenever anything the caller may see changes; send it back in ` + "`" + `If-None-Match` + "`" + ` to get 304 until then.",
+                "produces": [
+                    "application/x-ndjson"
+                ],
+                "tags": [
+                    "harvesting"
+                ],
+                "summary": "Export use-cases as NDJSON",
+                "operationId": "exportNDJSON",
+                "parameters": [
+                    {
+                        "maxLength": 500,
+                        "type": "string",
+                        "example": "transskription",
+                        "description": "Full-text search in Danish over title, summary, description and tags",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "casework_automation",
+                            "multilingual_communication",
+                            "accessible_communication",
+                            "citizen_service",
+                            "document_processing",
+                            "transcription",
+                            "search_and_knowledge",
+                            "decision_support",
+                            "other"
+                        ],
+                        "type": "string",
+                        "description": "Only this category",
+                        "name": "category",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "idea",
+                            "in_development",
+                            "pilot",
+                            "in_production",
+                            "retired"
+                        ],
+                        "type": "string",
+                        "description": "Only this maturity",
+                        "name": "maturity",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "private",
+                            "consortium",
+                            "public"
+                        ],
+                        "type": "string",
+                        "description": "Only this sharing level (of those the caller may see)",
+                        "name": "sharing",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "general_public_services",
+                            "defence",
+                            "public_order_and_safety",
+                            "economic_affairs",
+                            "environmental_protection",
+                            "housing_and_community",
+                            "health",
+                            "recreation_and_culture",
+                            "education",
+                            "social_protection"
+                        ],
+                        "type": "string",
+                        "description": "Only this policy area (COFOG level I)",
+                        "name": "policy_area",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "albertslund",
+                        "description": "Only use-cases owned by this organisation id",
+                        "name": "organisation",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Only use-cases with this tag; repeat for several, all must match (at most 10)",
+                        "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date-time",
+                        "example": "2025-09-01T00:00:00Z",
+                        "description": "Only use-cases changed at or after this RFC 3339 time",
+                        "name": "updated_since",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "-updated_at",
+                            "updated_at",
+                            "-created_at",
+                            "title",
+                            "relevance"
+                        ],
+                        "type": "string",
+                        "default": "-updated_at",
+                        "description": "Order; relevance needs q",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "The ETag of a copy the caller holds; 304 while it is current",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "One use-case per line",
+                        "schema": {
+                            "type": "string"
+                        },
+                        "headers": {
+                            "Content-Disposition": {
+                                "type": "string",
+                                "description": "attachment, with a file name"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "Changes whenever anything the caller may see changes"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "The caller's copy is current",
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Changes whenever anything the caller may see changes"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "A parameter cannot be read",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "A parameter has a value that is not allowed",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests or exports at once; wait as Retry-After says",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -3132,6 +3513,10 @@ const docTemplate = `{
             "name": "vocabularies"
         },
         {
+            "description": "For the consortium and other harvesters: the lossless change feed, the JSON Feed and the streamed exports.",
+            "name": "harvesting"
+        },
+        {
             "description": "Health, readiness, metrics and this document.",
             "name": "operations"
         }
@@ -3145,7 +3530,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/",
 	Schemes:          []string{},
 	Title:            "usecat: the municipal AI use-case catalogue",
-	Description:      "The shared catalogue of AI use-cases of the Danish municipalities in the Danish Language Model Consortium (Dansk Sprogmodel Konsortium, DSK).\nAnyone may read public use-cases; an API key (`Authorization: Bearer <key>`) shows more and, for editors, allows changes.\nEvery error is `application/problem+json` (RFC 9457) whose `type` is `https://usecat.dk/problems/<kind>`.",
+	Description:      "The shared catalogue of AI use-cases of the Danish municipalities in the Danish Language Model Consortium (Dansk Sprogmodel Konsortium, DSK).\nAnyone may read public use-cases; an API key (`Authorization: Bearer <key>`) shows more and, for editors, allows changes.\nEvery error is `application/problem+json` (RFC 9457) whose `type` is `https://usecat.dk/problems/<kind>`.\nHarvesting everything shared with the consortium (the change feed, exports, the `usecat mirror` command): see the [harvesting guide](https://github.com/usecat/usecat/blob/main/docs/harvesting.md).",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

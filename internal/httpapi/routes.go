@@ -52,6 +52,13 @@ func (s *Server) routes() []route {
 		{method: http.MethodPost, path: "/api/v1/organisations/:id/keys", handler: s.handleCreateKey, access: admins},
 		{method: http.MethodDelete, path: "/api/v1/keys/:key_id", handler: s.handleRevokeKey, access: admins},
 
+		// Harvesting (changes.go, feed.go, export.go): a long poll may wait maxWait seconds before
+		// its query, and an export streams for longer than any ordinary request.
+		{method: http.MethodGet, path: "/api/v1/changes", handler: s.handleListChanges, access: anyone, timeout: maxWait*time.Second + s.cfg.RequestTimeout},
+		{method: http.MethodGet, path: "/api/v1/feed.json", handler: s.handleFeed, access: anyone},
+		{method: http.MethodGet, path: "/api/v1/export.csv", handler: s.handleExportCSV, access: anyone, timeout: exportTimeout},
+		{method: http.MethodGet, path: "/api/v1/export.ndjson", handler: s.handleExportNDJSON, access: anyone, timeout: exportTimeout},
+
 		{method: http.MethodGet, path: "/healthz", handler: s.handleHealthz, access: anyone},
 		{method: http.MethodGet, path: "/readyz", handler: s.handleReadyz, access: anyone},
 		{method: http.MethodGet, path: "/metrics", handler: s.handleMetrics, access: anyone},

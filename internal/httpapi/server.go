@@ -12,6 +12,7 @@
 //	@description				The shared catalogue of AI use-cases of the Danish municipalities in the Danish Language Model Consortium (Dansk Sprogmodel Konsortium, DSK).
 //	@description				Anyone may read public use-cases; an API key (`Authorization: Bearer <key>`) shows more and, for editors, allows changes.
 //	@description				Every error is `application/problem+json` (RFC 9457) whose `type` is `https://usecat.dk/problems/<kind>`.
+//	@description				Harvesting everything shared with the consortium (the change feed, exports, the `usecat mirror` command): see the [harvesting guide](https://github.com/usecat/usecat/blob/main/docs/harvesting.md).
 //	@license.name				MPL-2.0
 //	@license.url				https://www.mozilla.org/en-US/MPL/2.0/
 //	@BasePath					/
@@ -21,6 +22,8 @@
 //	@tag.description			The municipalities and other bodies that own use-cases.
 //	@tag.name					vocabularies
 //	@tag.description			Every enumeration with Danish and English labels.
+//	@tag.name					harvesting
+//	@tag.description			For the consortium and other harvesters: the lossless change feed, the JSON Feed and the streamed exports.
 //	@tag.name					operations
 //	@tag.description			Health, readiness, metrics and this document.
 //	@securityDefinitions.apikey	BearerAuth
@@ -93,6 +96,8 @@ type Server struct {
 	// promHandler serves /metrics.
 	promHandler http.Handler
 	draining    atomic.Bool
+	// exportSlots bounds the streamed exports running at once (export.go).
+	exportSlots chan struct{}
 }
 
 // New builds a Server and its routes from cfg.
@@ -120,7 +125,7 @@ func New(cfg Config) *Server {
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, metrics: newMetrics(cfg.Registry)}
+	s := &Server{cfg: cfg, log: cfg.Logger, metrics: newMetrics(cfg.Registry), exportSlots: make(chan struct{}, maxExports)}
 	s.openapi = loadOpenAPI(s.log)
 	s.promHandler = s.newPromHandler()
 

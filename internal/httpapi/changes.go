@@ -1,0 +1,231 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/usecat/usecat/internal/catalog"
+)
+
+// Change feed limits (DESIGN 4.4).
+const (
+	defaultChangesLimit = 100
+	maxChangesLimit     = 1000
+	maxWait             = 60 // seconds a long poll may be held
+)
+
+// ChangeList is one page of the change feed.
+type ChangeList struct {
+	// Changes are the use-cases changed after `since` that the caller may see, oldest change
+	// first, each once at its latest change: the use-case itself, or a tombstone for one the
+	// caller saw and no longer may (deleted, or shared less widely).
+	Changes []Change `json:"changes" validate:"required"`
+	// NextSince is the cursor to send as `since` next time; it never goes backwards.
+	NextSince string `json:"next_since" example:"djEuMTA0Mg" validate:"required"`
+	// HasMore says more changes are waiting: ask again at once instead of waiting.
+	HasMore bool `json:"has_more" example:"false" validate:"required"`
+}
+
+// Change is one entry of the change feed: `usecase` when deleted is false, `deleted_at` when
+// it is true.
+type Change struct {
+	// Seq orders the changes; the cursor carries it.
+	Seq int64 `json:"seq" example:"1042" validate:"required"`
+	// ID is the use-case's id.
+	ID string `json:"id" format:"uuid" example:"01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f" validate:"required"`
+	// Deleted marks a tombstone: drop the use-case from your copy.
+	Deleted bool `json:"deleted" example:"false" validate:"required"`
+	// DeletedAt is when the use-case was deleted or stopped being visible to the caller.
+	DeletedAt *time.Time `json:"deleted_at,omitempty" example:"2025-09-03T08:15:00Z"`
+	// UseCase is the use-case at its latest version.
+	UseCase *catalog.UseCase `json:"usecase,omitempty"`
+}
+
+// handleListChanges serves the change feed, holding the request open with `wait` until a
+// change arrives.
+//
+//	@Summary		Follow every change (the consortium's harvest feed)
+//	@ID				listChanges
+//	@Description	Returns the changes after `since` that the caller may see, oldest first. Each use-case appears once, at its latest change: as the use-case, or as a tombstone (`deleted: true`) when the caller could see it once and no longer can (deleted, or shared less widely). A use-case the caller never could see never appears.
+//	@Description	Start without `since` to get everything the caller can see now, then keep sending the `next_since` of each answer as `since`: no change is ever missed, however many writers commit at once. Ask again at once while `has_more` is true.
+//	@Description	With `wait` (seconds, at most 60) an answer without changes is held open until a change commits or the time is up (long poll), so a harvester stays current without hammering the server.
+//	@Description	The cursor is opaque; a cursor this server did not give out is a 400 naming `since`. See the harvesting guide: https://github.com/usecat/usecat/blob/main/docs/harvesting.md
+//	@Tags			harvesting
+//	@Produce		json
+//	@Param			since	query		string	false	"The next_since of the previous answer; absent to start from the beginning"	example(djEuMTA0Mg)
+//	@Param			limit	query		int		false	"Changes per answer"															minimum(1)	maximum(1000)	default(100)
+//	@Param			wait	query		int		false	"Seconds to hold an answer without changes open (long poll)"					minimum(0)	maximum(60)		default(0)
+//	@Success		200		{object}	ChangeList
+//	@Failure		400		{object}	Problem	"since, limit or wait cannot be read"
+//	@Failure		401		{object}	Problem	"The API key is not valid"
+//	@Failure		422		{object}	Problem	"limit or wait is out of range"
+//	@Failure		429		{object}	Problem	"Too many requests; wait as Retry-After says"
+//	@Failure		500		{object}	Problem	"Something unexpected went wrong"
+//	@Failure		503		{object}	Problem	"The database is unavailable or the request took too long"
+//	@Router			/api/v1/changes [get]
+func (s *Server) handleListChanges(c echo.Context) error {
+	since, limit, wait, err := parseChangesQuery(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	if s.cfg.Changes == nil {
+		return errNoFeed
+	}
+	ctx, p := c.Request().Context(), principal(c)
+	deadline := time.Now().Add(time.Duration(wait) * time.Second)
+	for {
+		// Take the wake-up channel before reading, so a commit between the read and the wait
+		// still wakes this request.
+		wake := s.cfg.Changes.WaitForChange()
+		changes, last, more, err := s.findChanges(ctx, p, since, limit)
+		if err != nil {
+			return err
+		}
+		left := time.Until(deadline)
+		if len(changes) > 0 || left <= 0 {
+			return writeChanges(c, changes, last, more)
+		}
+		if !s.awaitChange(ctx, wake, left) {
+			return writeChanges(c, nil, last, false)
+		}
+		if ctx.Err() != nil {
+			return ctx.Err() // the client went away
+		}
+	}
+}
+
+// findChanges reads one page of the feed within the ordinary request timeout: the route's own
+// timeout is stretched for the long poll, but one query must not be.
+func (s *Server) findChanges(ctx context.Context, p catalog.Principal, since int64, limit int) ([]catalog.Change, int64, bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.RequestTimeout)
+	defer cancel()
+	return s.cfg.Changes.FindChanges(ctx, p, since, limit)
+}
+
+// awaitChange blocks until wake fires, the time is up or the client goes away. It reports
+// whether reading again is worth it: not when the time is up, and not when the service is
+// shutting down, which it tells by a wake-up channel that is already closed when taken afresh
+// (a commit replaces the channel with an open one).
+func (s *Server) awaitChange(ctx context.Context, wake <-chan struct{}, left time.Duration) bool {
+	timer := time.NewTimer(left)
+	defer timer.Stop()
+	select {
+	case <-wake:
+		select {
+		case <-s.cfg.Changes.WaitForChange():
+			return false
+		default:
+			return true
+		}
+	case <-timer.C:
+		return false
+	case <-ctx.Done():
+		return true // the caller checks ctx
+	}
+}
+
+var errNoFeed = catalog.Errorf(catalog.ErrUnavailable, "the change feed is not available on this server")
+
+// writeChanges splices the stored documents into the answer rather than decode and re-encode
+// them: a harvest moves the whole catalogue through here.
+func writeChanges(c echo.Context, changes []catalog.Change, last int64, more bool) error {
+	buf := getBuffer()
+	defer putBuffer(buf)
+	buf.WriteString(`{"changes":[`)
+	for i, ch := range changes {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString(`{"seq":`)
+		buf.Write(strconv.AppendInt(buf.AvailableBuffer(), ch.Seq, 10))
+		buf.WriteString(`,"id":`)
+		appendJSONString(buf, ch.ID)
+		if ch.Deleted {
+			buf.WriteString(`,"deleted":true,"deleted_at":"`)
+			buf.Write(ch.DeletedAt.UTC().AppendFormat(buf.AvailableBuffer(), time.RFC3339Nano))
+			buf.WriteString(`"}`)
+			continue
+		}
+		buf.WriteString(`,"deleted":false,"usecase":`)
+		buf.Write(ch.UseCase)
+		buf.WriteByte('}')
+	}
+	buf.WriteString(`],"next_since":"`)
+	buf.WriteString(encodeSince(last))
+	buf.WriteString(`","has_more":`)
+	buf.WriteString(strconv.FormatBool(more))
+	buf.WriteByte('}')
+	// A feed answer is only ever current for a moment; caches must not reuse it.
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	c.Response().Header().Add(echo.HeaderVary, echo.HeaderAuthorization)
+	return writeJSON(c, http.StatusOK, buf.Bytes())
+}
+
+// The cursor of the change feed is "v1.<seq>" in unpadded base64url: opaque to clients, so
+// its form may change (a new version prefix) without breaking them.
+const sincePrefix = "v1."
+
+func encodeSince(seq int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(sincePrefix + strconv.FormatInt(seq, 10)))
+}
+
+// decodeSince reads a cursor made by encodeSince.
+func decodeSince(s string) (int64, bool) {
+	if len(s) > 64 {
+		return 0, false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return 0, false
+	}
+	digits, ok := strings.CutPrefix(string(raw), sincePrefix)
+	if !ok || digits == "" || len(digits) > 19 {
+		return 0, false
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return 0, false
+		}
+	}
+	seq, err := strconv.ParseInt(digits, 10, 64)
+	return seq, err == nil
+}
+
+// parseChangesQuery reads since, limit and wait, naming every bad one at once: 400 for a value
+// that cannot be read, 422 for one out of range.
+func parseChangesQuery(q url.Values) (since int64, limit, wait int, err error) {
+	var fe catalog.FieldErrors
+	if v, ok := single(q, "since", &fe); ok {
+		if since, ok = decodeSince(v); !ok {
+			fe.Add("since", catalog.FieldMalformed, "is not a cursor this server gave out; send the next_since of an earlier answer, or nothing to start again")
+		}
+	}
+	limit = intParam(q, "limit", 1, maxChangesLimit, defaultChangesLimit, &fe)
+	wait = intParam(q, "wait", 0, maxWait, 0, &fe)
+	return since, limit, wait, fe.Err("the query has invalid parameters")
+}
+
+// intParam reads a whole-number parameter within [lo, hi], def when absent.
+func intParam(q url.Values, name string, lo, hi, def int, fe *catalog.FieldErrors) int {
+	v, ok := single(q, name, fe)
+	if !ok {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	switch {
+	case err != nil:
+		fe.Add(name, catalog.FieldMalformed, "must be a whole number from %d to %d", lo, hi)
+	case n < lo || n > hi:
+		fe.Add(name, catalog.FieldOutOfRange, "must be from %d to %d", lo, hi)
+	default:
+		return n
+	}
+	return def
+}
