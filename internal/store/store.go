@@ -42,6 +42,7 @@ type Store struct {
 	now     catalog.Clock
 	notify  *notifier
 	counts  *countCache
+	fast    readStmts
 	closed  atomic.Bool
 	closing sync.RWMutex // held to send on jobs, so Close never closes it under a sender
 	touched *touchSet
@@ -101,8 +102,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		// synchronous=NORMAL in WAL mode survives a crash of the process (not of the machine's
 		// power); _txlock=immediate takes the write lock at BEGIN so a transaction never has to
 		// upgrade a read lock and fail.
-		base := "file:" + path + "?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=10000&_foreign_keys=1&_cache_size=-32000"
-		s.write, err = gorm.Open(sqlite.Open(base+"&_txlock=immediate"), gcfg)
+		// Each connection has its own page cache. The writer keeps a large one, for the
+		// full-text index and the indexes every write touches; readers keep small ones, since
+		// eight full ones (8 × 32 MB) made most of a server's memory while the operating
+		// system's page cache holds the same pages once for all of them.
+		base := "file:" + path + "?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=10000&_foreign_keys=1"
+		s.write, err = gorm.Open(sqlite.Open(base+"&_cache_size=-32000&_txlock=immediate"), gcfg)
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
@@ -111,7 +116,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		wdb.SetMaxIdleConns(1)
 		wdb.SetConnMaxLifetime(0)
 		wdb.SetConnMaxIdleTime(0)
-		s.read, err = gorm.Open(sqlite.Open(base+"&_query_only=1"), gcfg)
+		s.read, err = gorm.Open(sqlite.Open(base+"&_cache_size=-4000&_query_only=1"), gcfg)
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
@@ -120,6 +125,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		rdb.SetMaxIdleConns(cfg.Readers)
 		rdb.SetConnMaxLifetime(0)
 		rdb.SetConnMaxIdleTime(0)
+		s.fast = readStmts{db: rdb, stmts: map[string]*sql.Stmt{}}
 	}
 	s.stop = make(chan struct{})
 	if err := s.migrate(ctx); err != nil {
@@ -168,6 +174,7 @@ func (s *Store) Close() error {
 		<-s.writerDone
 	}
 	var errs []error
+	s.fast.close()
 	if s.engine.name() == "sqlite" {
 		// Fold the WAL back into the main file so the database is one clean file at rest.
 		s.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")

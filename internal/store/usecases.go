@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"github.com/usecat/usecat/internal/catalog"
@@ -16,7 +17,7 @@ func (s *Store) FindUseCase(ctx context.Context, p catalog.Principal, id string)
 	}
 	var d catalog.Document
 	var sharing string
-	if err := queryRow(s.read.WithContext(ctx), `SELECT id, organisation_id, sharing, version, doc FROM usecases WHERE id = ?`, []any{id},
+	if err := s.queryOne(ctx, `SELECT id, organisation_id, sharing, version, doc FROM usecases WHERE id = ?`, []any{id},
 		&d.ID, &d.OrganisationID, &sharing, &d.Version, &d.JSON); err != nil {
 		if err == sql.ErrNoRows {
 			return nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
@@ -67,8 +68,19 @@ func (s *Store) FindUseCases(ctx context.Context, p catalog.Principal, f catalog
 	if err != nil {
 		return nil, err
 	}
+	gen, err := s.generation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// A page is cached whole, with its total and cursor, until the catalogue changes. Its
+	// items are shared by every caller that gets it, who only read them.
+	key := "page\x00" + filterKey(p, f) + "\x00" + string(f.Sort) + "\x00" + strconv.Itoa(f.Limit) + "\x00" + f.Cursor
+	if v, ok := s.counts.get(gen, key); ok {
+		page := *v.(*catalog.Page)
+		return &page, nil
+	}
 	ord := orderFor(f.Sort, sel.rank)
-	total, err := s.count(ctx, p, f, sel)
+	total, err := s.count(ctx, gen, p, f, sel)
 	if err != nil {
 		return nil, err
 	}
@@ -87,12 +99,13 @@ func (s *Store) FindUseCases(ctx context.Context, p catalog.Principal, f catalog
 	from, args := sel.from()
 	query := "SELECT u.pk, u.updated_at, u.created_at, u.title_key, " + rank + ", u.doc" + from +
 		" ORDER BY " + ord.by + " LIMIT ?"
-	rows, err := s.read.WithContext(ctx).Raw(query, append(args, f.Limit+1)...).Rows()
+	rows, err := s.query(ctx, query, append(args, f.Limit+1)...)
 	if err != nil {
 		return nil, s.translate(err)
 	}
 	defer rows.Close()
 	page := &catalog.Page{Items: make([]json.RawMessage, 0, f.Limit), Total: total}
+	size := 0
 	var last listRow
 	for rows.Next() {
 		var r listRow
@@ -104,11 +117,14 @@ func (s *Store) FindUseCases(ctx context.Context, p catalog.Principal, f catalog
 			break
 		}
 		page.Items = append(page.Items, r.doc)
+		size += len(r.doc)
 		last = r
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.translate(err)
 	}
+	cached := *page
+	s.counts.put(gen, key, &cached, size)
 	return page, nil
 }
 
@@ -116,26 +132,23 @@ func (s *Store) FindUseCases(ctx context.Context, p catalog.Principal, f catalog
 // committed change, whichever process made it.
 func (s *Store) generation(ctx context.Context) (int64, error) {
 	var gen sql.NullInt64
-	err := queryRow(s.read.WithContext(ctx), `SELECT MAX(seq) FROM changes`, nil, &gen)
+	err := s.queryOne(ctx, `SELECT MAX(seq) FROM changes`, nil, &gen)
 	return gen.Int64, s.translate(err)
 }
 
-// count returns how many use-cases match sel, from the cache when the catalogue has not changed.
-func (s *Store) count(ctx context.Context, p catalog.Principal, f catalog.Filter, sel *selection) (int, error) {
-	gen, err := s.generation(ctx)
-	if err != nil {
-		return 0, err
-	}
+// count returns how many use-cases match sel, from the cache when the catalogue has not
+// changed since gen.
+func (s *Store) count(ctx context.Context, gen int64, p catalog.Principal, f catalog.Filter, sel *selection) (int, error) {
 	key := "count\x00" + filterKey(p, f)
 	if v, ok := s.counts.get(gen, key); ok {
 		return v.(int), nil
 	}
 	from, args := sel.from()
 	var n int
-	if err := queryRow(s.read.WithContext(ctx), "SELECT COUNT(*)"+from, args, &n); err != nil {
+	if err := s.queryOne(ctx, "SELECT COUNT(*)"+from, args, &n); err != nil {
 		return 0, s.translate(err)
 	}
-	s.counts.put(gen, key, n)
+	s.counts.put(gen, key, n, 0)
 	return n, nil
 }
 
@@ -183,7 +196,7 @@ func (s *Store) CountFacets(ctx context.Context, p catalog.Principal, f catalog.
 	// Use-cases without a policy area are counted under the empty value; the facet lists only
 	// real values.
 	facets.PolicyArea = dropEmpty(facets.PolicyArea)
-	s.counts.put(gen, key, facets)
+	s.counts.put(gen, key, facets, 0)
 	return &facets, nil
 }
 
