@@ -70,14 +70,15 @@ func (fe *FieldErrors) Add(field, code, format string, args ...any) {
 }
 
 // Err returns nil when nothing was recorded, else an *Error: ErrMalformed when any field could
-// not be read at all, ErrInvalid otherwise.
+// not be read at all (a value of the wrong type or form, or a field the resource does not
+// have), ErrInvalid otherwise. DESIGN 4.1 makes unknown fields a 400 like wrong types.
 func (fe FieldErrors) Err(message string) error {
 	if len(fe) == 0 {
 		return nil
 	}
 	code := ErrInvalid
 	for _, f := range fe {
-		if f.Code == FieldMalformed {
+		if f.Code == FieldMalformed || f.Code == FieldUnknown {
 			code = ErrMalformed
 		}
 	}
