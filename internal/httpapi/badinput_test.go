@@ -22,7 +22,7 @@ func TestBadInput(t *testing.T) {
 		var sc []scenario
 		type write struct {
 			name, method, path, ct string
-			header             map[string]string
+			header                 map[string]string
 		}
 		for _, w := range []write{
 			{"POST", "POST", "/api/v1/usecases", "application/json", nil},
