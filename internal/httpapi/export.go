@@ -137,27 +137,27 @@ func (s *Server) export(c echo.Context, ext, mime string, newRows func() rowWrit
 		return echo.NewHTTPError(http.StatusTooManyRequests, "at most "+strconv.Itoa(maxExports)+" exports run at once; try again shortly")
 	}
 	res := c.Response()
+	h := res.Header()
+	h.Set(echo.HeaderContentType, mime)
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="usecat-`+time.Now().UTC().Format("2006-01-02")+`.`+ext+`"`)
+	h.Set(headerETag, etag)
+	if c.Request().Method == http.MethodHead {
+		res.WriteHeader(http.StatusOK)
+		return nil
+	}
 	rows := newRows()
 	w := bufio.NewWriterSize(res, flushEvery)
 	started := false
 	start := func() error {
 		started = true
-		h := res.Header()
-		h.Set(echo.HeaderContentType, mime)
-		h.Set(echo.HeaderContentDisposition, `attachment; filename="usecat-`+time.Now().UTC().Format("2006-01-02")+`.`+ext+`"`)
-		h.Set(headerETag, etag)
 		res.WriteHeader(http.StatusOK)
 		return rows.begin(w)
 	}
-	head := c.Request().Method == http.MethodHead
 	err = s.cfg.Changes.ExportUseCases(c.Request().Context(), p, f, func(doc json.RawMessage) error {
 		if !started {
 			if err := start(); err != nil {
 				return err
 			}
-		}
-		if head {
-			return errHeadDone
 		}
 		if err := rows.row(w, doc); err != nil {
 			return err
@@ -170,9 +170,6 @@ func (s *Server) export(c echo.Context, ext, mime string, newRows func() rowWrit
 		}
 		return nil
 	})
-	if err == errHeadDone {
-		err = nil
-	}
 	if err == nil && !started {
 		err = start() // nothing matched: the header row (CSV) and nothing else
 	}
@@ -184,10 +181,11 @@ func (s *Server) export(c echo.Context, ext, mime string, newRows func() rowWrit
 			slog.String("request_id", requestIDOf(c)), slog.String("error", err.Error()))
 		panic(http.ErrAbortHandler)
 	}
+	if err != nil {
+		h.Del(echo.HeaderContentDisposition) // a problem is no file to save
+	}
 	return err
 }
-
-var errHeadDone = catalog.Errorf(catalog.ErrInternal, "HEAD needs no body")
 
 // contentETag is the weak ETag of a feed or export: a hash of the newest change the reader
 // could see, who the reader is (what it may see), the format and the query. It moves with
