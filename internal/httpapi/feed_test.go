@@ -86,7 +86,7 @@ func TestFeed(t *testing.T) {
 			checks: []check{isJSONFeed, feedItems(newestFirst[:3]...), bodyHas(`"next_url":"http://example.com/api/v1/feed.json?cursor=`)}},
 		{name: "items describe the use-case", req: request{path: "/api/v1/feed.json?organisation=albertslund&limit=1"}, status: 200,
 			checks: []check{isJSONFeed, func(t *testing.T, f *fixture, r *result) {
-				bodyHas(`"url":"http://example.com/api/v1/usecases/` + f.ids["journal"] + `"`)(t, f, r)
+				bodyHas(`"url":"http://example.com/api/v1/usecases/`+f.ids["journal"]+`"`)(t, f, r)
 			}, bodyHas(`"authors":[{"name":"Albertslund Kommune","url":"https://www.albertslund.dk"}]`),
 				bodyHas(`"tags":["journalisering","esdh"]`), bodyHas(`"content_text":"En længere beskrivelse`), bodyHas(`"date_modified":"`)}},
 		{name: "a bad filter", req: request{path: "/api/v1/feed.json?category=nonsense&limit=0"}, status: 422, checks: []check{problem(422, "category", "limit")}},
