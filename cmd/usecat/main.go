@@ -28,6 +28,6 @@ func app() *cli.Command {
 		Description: "Every flag can also be set with the USECAT_* environment variable shown beside it.\n" +
 			"The database is a SQLite file path (default var/usecat.db) or a postgres:// URL.",
 		Flags:    globalFlags,
-		Commands: []*cli.Command{serveCommand(), migrateCommand(), orgsCommand(), keysCommand(), seedDemoCommand()},
+		Commands: []*cli.Command{serveCommand(), migrateCommand(), orgsCommand(), keysCommand(), seedDemoCommand(), mirrorCommand()},
 	}
 }

@@ -1,0 +1,309 @@
+package mirror_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/usecat/usecat/internal/catalog"
+	"github.com/usecat/usecat/internal/httpapi"
+	"github.com/usecat/usecat/internal/mirror"
+	"github.com/usecat/usecat/internal/store"
+)
+
+// source is a real usecat server over a SQLite file, which the test can stop and start again
+// on the same address.
+type source struct {
+	t     *testing.T
+	db    string
+	addr  string
+	store *store.Store
+	srv   *http.Server
+}
+
+func startSource(t *testing.T, db, addr string) *source {
+	t.Helper()
+	st, err := store.Open(context.Background(), store.Config{URL: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ln net.Listener
+	for i := 0; ; i++ { // the old listener's port may take a moment to be free again
+		if ln, err = net.Listen("tcp", addr); err == nil || i == 50 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := httpapi.New(httpapi.Config{UseCases: st, Organisations: st, Keys: st, Changes: st, Pinger: st})
+	srv := &http.Server{Handler: api.Handler()}
+	srv.RegisterOnShutdown(st.ReleaseWaiters)
+	go srv.Serve(ln)
+	s := &source{t: t, db: db, addr: ln.Addr().String(), store: st, srv: srv}
+	t.Cleanup(s.stop)
+	return s
+}
+
+// stop shuts the server down as SIGTERM does and closes the database.
+func (s *source) stop() {
+	if s.srv == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s.srv.Shutdown(ctx)
+	s.store.Close()
+	s.srv = nil
+}
+
+func (s *source) url() string { return "http://" + s.addr }
+
+// visible is what p sees now: id → the use-case's JSON.
+func (s *source) visible(p catalog.Principal) map[string][]byte {
+	s.t.Helper()
+	out := map[string][]byte{}
+	err := s.store.ExportUseCases(context.Background(), p, catalog.Filter{}, func(doc json.RawMessage) error {
+		var uc catalog.UseCase
+		if err := json.Unmarshal(doc, &uc); err != nil {
+			return err
+		}
+		out[uc.ID] = bytes.Clone(doc)
+		return nil
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return out
+}
+
+// writer makes a mixed stream of writes: creates at every sharing level, edits, reshares and
+// deletes, by editors of two organisations.
+type writer struct {
+	s    *source
+	n    int
+	live []*catalog.Document
+}
+
+var editors = []catalog.Principal{
+	{KeyID: "alb", KeyName: "writer", OrganisationID: "albertslund", Role: catalog.RoleEditor},
+	{KeyID: "her", KeyName: "writer", OrganisationID: "herlev", Role: catalog.RoleEditor},
+}
+
+func (w *writer) write(t *testing.T, n int) {
+	t.Helper()
+	ctx := context.Background()
+	levels := []catalog.Sharing{"public", "consortium", "private"}
+	for range n {
+		w.n++
+		i := w.n
+		ed := editors[i%2]
+		var err error
+		switch {
+		case i%5 != 0 || len(w.live) < 3:
+			var doc *catalog.Document
+			doc, err = w.s.store.CreateUseCase(ctx, ed, catalog.Draft{
+				Title: fmt.Sprintf("Spejlet sag %d", i), Summary: "En sag, der skal nå frem til spejlet.",
+				Category: "other", Maturity: "idea", Sharing: levels[i%3], Tags: []string{"spejl"},
+				ContactEmail: "it@" + ed.OrganisationID + ".dk",
+			}, nil)
+			if err == nil {
+				w.live = append(w.live, doc)
+			}
+		case i%10 == 0:
+			doc := w.live[0]
+			err = w.s.store.DeleteUseCase(ctx, catalog.Principal{KeyID: "a", KeyName: "a", OrganisationID: "dsk", Role: catalog.RoleAdmin}, doc.ID, doc.Version)
+			w.live = w.live[1:]
+		default:
+			k := i % len(w.live)
+			doc := w.live[k]
+			admin := catalog.Principal{KeyID: "a", KeyName: "a", OrganisationID: "dsk", Role: catalog.RoleAdmin}
+			w.live[k], err = w.s.store.UpdateUseCase(ctx, admin, doc.ID, doc.Version, func(d catalog.Draft) (catalog.Draft, error) {
+				d.Sharing = levels[(i/5)%3]
+				d.Summary = fmt.Sprintf("Ændret i skridt %d, og spejlet skal vide det.", i)
+				return d, nil
+			})
+		}
+		if err != nil {
+			t.Fatalf("write %d: %v", i, err)
+		}
+	}
+}
+
+// readMirror reads the mirror file: id → line.
+func readMirror(t *testing.T, path string) map[string][]byte {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for line := range bytes.Lines(raw) {
+		line = bytes.TrimSuffix(line, []byte("\n"))
+		var uc catalog.UseCase
+		if err := json.Unmarshal(line, &uc); err != nil {
+			t.Fatalf("mirror line %.80s: %v", line, err)
+		}
+		out[uc.ID] = line
+	}
+	return out
+}
+
+// differ describes how the mirror differs from the source; "" when they are equal.
+func differ(got, want map[string][]byte) string {
+	if len(got) != len(want) {
+		return fmt.Sprintf("the mirror holds %d use-cases, the source shows %d", len(got), len(want))
+	}
+	for id, doc := range want {
+		if !bytes.Equal(got[id], doc) {
+			return fmt.Sprintf("%s: mirror %.80s, source %.80s", id, got[id], doc)
+		}
+	}
+	return ""
+}
+
+// TestMirrorEndToEnd: a mirror follows a real server through a mixed stream of writes and a
+// server restart (the store closed and reopened on the same file, a new server on the same
+// address), and ends equal to what its key sees; a later run resumes instead of starting over.
+func TestMirrorEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "source.db")
+	src := startSource(t, db, "127.0.0.1:0")
+	_, secret, err := src.store.CreateKey(context.Background(), "dsk", "consortium harvester", catalog.RoleReader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := src.store.Authenticate(context.Background(), secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &writer{s: src}
+	w.write(t, 40)
+	out := filepath.Join(dir, "mirror", "mirror.ndjson")
+	cfg := mirror.Config{From: src.url(), Key: secret, Out: out, Limit: 7, Wait: 2 * time.Second,
+		MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond}
+
+	// 1. A first sync from nothing.
+	once := cfg
+	once.Once = true
+	st, err := mirror.Run(context.Background(), once)
+	if err != nil || !st.StartedNew {
+		t.Fatalf("first sync: %+v %v", st, err)
+	}
+	if d := differ(readMirror(t, out), src.visible(p)); d != "" {
+		t.Fatalf("after the first sync: %s", d)
+	}
+
+	// 2. Follow with long polls through more writes and a restart of the server.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	var follow mirror.Stats
+	go func() {
+		var err error
+		follow, err = mirror.Run(ctx, cfg)
+		done <- err
+	}()
+	w.write(t, 30)
+	src.stop()
+	time.Sleep(300 * time.Millisecond) // the mirror finds the server gone and backs off
+	w.s = startSource(t, db, src.addr)
+	src = w.s
+	w.write(t, 30)
+	want := src.visible(p)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got := map[string][]byte{}
+		if _, err := os.Stat(out); err == nil {
+			got = readMirror(t, out)
+		}
+		d := differ(got, want)
+		if d == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the following mirror never caught up: %s", d)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel() // as SIGTERM does
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("the mirror stopped with %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the mirror did not stop when told to")
+	}
+	if follow.Retries == 0 {
+		t.Errorf("the mirror never retried, so the restart went unnoticed: %+v", follow)
+	}
+
+	// 3. A later run resumes from the saved cursor: only what changed since comes again.
+	w.write(t, 5)
+	st, err = mirror.Run(context.Background(), once)
+	if err != nil || st.StartedNew || st.Changes > 5 {
+		t.Fatalf("resumed sync: %+v %v (want at most the 5 new changes)", st, err)
+	}
+	if d := differ(readMirror(t, out), src.visible(p)); d != "" {
+		t.Fatalf("after resuming: %s", d)
+	}
+	// Another key sees other things: its copy starts afresh rather than resume this one.
+	anon := once
+	anon.Key = ""
+	st, err = mirror.Run(context.Background(), anon)
+	if err != nil || !st.StartedNew {
+		t.Fatalf("anonymous sync over a keyed copy: %+v %v", st, err)
+	}
+	if d := differ(readMirror(t, out), src.visible(catalog.Anonymous)); d != "" {
+		t.Fatalf("anonymous copy: %s", d)
+	}
+}
+
+// A refused key is not retried for ever.
+func TestMirrorRefusedKey(t *testing.T) {
+	dir := t.TempDir()
+	src := startSource(t, filepath.Join(dir, "source.db"), "127.0.0.1:0")
+	_, err := mirror.Run(context.Background(), mirror.Config{From: src.url(), Key: "usecat_wrong", Out: filepath.Join(dir, "m.ndjson"), Once: true})
+	if !errors.Is(err, mirror.ErrPermanent) {
+		t.Fatalf("a wrong key: %v, want a permanent failure", err)
+	}
+}
+
+// A server that is down is retried with growing waits until it comes up.
+func TestMirrorWaitsForTheServer(t *testing.T) {
+	dir := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nobody listens there yet
+	type result struct {
+		st  mirror.Stats
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		st, err := mirror.Run(context.Background(), mirror.Config{From: "http://" + addr, Out: filepath.Join(dir, "m.ndjson"), Once: true,
+			MinBackoff: 20 * time.Millisecond, MaxBackoff: 100 * time.Millisecond})
+		done <- result{st, err}
+	}()
+	time.Sleep(400 * time.Millisecond)
+	src := startSource(t, filepath.Join(dir, "source.db"), addr)
+	w := &writer{s: src}
+	w.write(t, 3)
+	r := <-done
+	if r.err != nil || r.st.Retries < 2 {
+		t.Fatalf("%+v %v: want a sync after several retries", r.st, r.err)
+	}
+}
