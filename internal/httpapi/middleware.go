@@ -35,7 +35,7 @@ func (s *Server) useMiddleware() {
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.FormatInt(s.cfg.BodyLimit, 10) + "B"}),
 		middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}),
 		s.authenticate,
-		s.rateLimit,
+		s.rateLimit(),
 	)
 }
 

@@ -76,40 +76,46 @@ func (l *limiter) policy(name string) string {
 	return fmt.Sprintf(`"%s";q=%d;w=%d`, name, l.burst, max(window, 1))
 }
 
-// rateLimit refuses requests beyond the configured rates with 429 and Retry-After, and tells
-// every client its budget in RateLimit and RateLimit-Policy headers. Health checks and metrics
-// are never limited, so monitoring keeps working under load.
-func (s *Server) rateLimit(next echo.HandlerFunc) echo.HandlerFunc {
+// rateLimit returns the middleware that refuses requests beyond the configured rates with 429
+// and Retry-After, and tells every client its budget in RateLimit and RateLimit-Policy
+// headers. Health checks and metrics are never limited, so monitoring keeps working under load.
+//
+// The buckets are made here, once per server: Echo applies its middleware anew to every
+// request, so buckets made inside the middleware function would start full every time and
+// never refuse anything.
+func (s *Server) rateLimit() echo.MiddlewareFunc {
 	anon := newLimiter(s.cfg.RateAnonymous, s.cfg.RateBurst)
 	keyed := newLimiter(s.cfg.RateKey, s.cfg.RateBurst)
-	if anon == nil && keyed == nil {
-		return next
-	}
-	return func(c echo.Context) error {
-		switch c.Path() {
-		case "/healthz", "/readyz", "/metrics":
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		if anon == nil && keyed == nil {
+			return next
+		}
+		return func(c echo.Context) error {
+			switch c.Path() {
+			case "/healthz", "/readyz", "/metrics":
+				return next(c)
+			}
+			l, client, name := anon, "ip:"+c.RealIP(), "anonymous"
+			if p := principal(c); !p.IsAnonymous() {
+				l, client, name = keyed, "key:"+p.KeyID, "key"
+			}
+			if l == nil {
+				return next(c)
+			}
+			left, wait := l.take(client, s.cfg.Clock())
+			h := c.Response().Header()
+			h.Set("RateLimit-Policy", l.policy(name))
+			reset := 0
+			if wait > 0 {
+				reset = int(math.Ceil(wait.Seconds()))
+			}
+			h.Set("RateLimit", fmt.Sprintf(`"%s";r=%d;t=%d`, name, left, reset))
+			if wait > 0 {
+				h.Set(echo.HeaderRetryAfter, strconv.Itoa(reset))
+				return echo.NewHTTPError(http.StatusTooManyRequests,
+					fmt.Sprintf("this client may make %g requests a second; try again in %d s", float64(l.rate), reset))
+			}
 			return next(c)
 		}
-		l, client, name := anon, "ip:"+c.RealIP(), "anonymous"
-		if p := principal(c); !p.IsAnonymous() {
-			l, client, name = keyed, "key:"+p.KeyID, "key"
-		}
-		if l == nil {
-			return next(c)
-		}
-		left, wait := l.take(client, s.cfg.Clock())
-		h := c.Response().Header()
-		h.Set("RateLimit-Policy", l.policy(name))
-		reset := 0
-		if wait > 0 {
-			reset = int(math.Ceil(wait.Seconds()))
-		}
-		h.Set("RateLimit", fmt.Sprintf(`"%s";r=%d;t=%d`, name, left, reset))
-		if wait > 0 {
-			h.Set(echo.HeaderRetryAfter, strconv.Itoa(reset))
-			return echo.NewHTTPError(http.StatusTooManyRequests,
-				fmt.Sprintf("this client may make %g requests a second; try again in %d s", float64(l.rate), reset))
-		}
-		return next(c)
 	}
 }
