@@ -783,6 +783,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.Problem"
                         }
                     },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
                     "500": {
                         "description": "Something unexpected went wrong",
                         "schema": {
@@ -937,6 +943,12 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "No organisation has this id",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -1406,6 +1418,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.Problem"
                         }
                     },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
                     "500": {
                         "description": "Something unexpected went wrong",
                         "schema": {
@@ -1660,6 +1678,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.Problem"
                         }
                     },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
                     "500": {
                         "description": "Something unexpected went wrong",
                         "schema": {
@@ -1734,6 +1758,12 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "No use-case with this id, or not one the caller may see",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -2207,6 +2237,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     }
                 }
             }
@@ -2231,6 +2267,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -2314,6 +2356,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     }
                 }
             }
@@ -2337,6 +2385,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }

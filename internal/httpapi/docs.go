@@ -50,6 +50,7 @@ var errNoDocument = catalog.Errorf(catalog.ErrInternal, "the OpenAPI document co
 //	@Produce		json
 //	@Success		200	{object}	object	"The OpenAPI 3.0 document"
 //	@Failure		401	{object}	Problem	"The API key is not valid"
+//	@Failure		429	{object}	Problem	"Too many requests"
 //	@Router			/openapi.json [get]
 func (s *Server) handleOpenAPIJSON(c echo.Context) error {
 	if s.openapi.json == nil {
@@ -68,6 +69,7 @@ func (s *Server) handleOpenAPIJSON(c echo.Context) error {
 //	@Produce		application/yaml
 //	@Success		200	{object}	object	"The OpenAPI 3.0 document"
 //	@Failure		401	{object}	Problem	"The API key is not valid"
+//	@Failure		429	{object}	Problem	"Too many requests"
 //	@Router			/openapi.yaml [get]
 func (s *Server) handleOpenAPIYAML(c echo.Context) error {
 	if s.openapi.yaml == nil {
@@ -119,6 +121,7 @@ func (s *Server) handleDocs(c echo.Context) error {
 //	@Success		301	"Moved permanently to /docs/"
 //	@Header			301	{string}	Location	"/docs/"
 //	@Failure		401	{object}	Problem	"The API key is not valid"
+//	@Failure		429	{object}	Problem	"Too many requests"
 //	@Router			/docs [get]
 func (s *Server) handleDocsRedirect(c echo.Context) error {
 	return c.Redirect(http.StatusMovedPermanently, "/docs/")

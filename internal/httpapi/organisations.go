@@ -24,6 +24,7 @@ type OrganisationList struct {
 //	@Failure		401	{object}	Problem	"The API key is not valid"
 //	@Failure		500	{object}	Problem	"Something unexpected went wrong"
 //	@Failure		503	{object}	Problem	"The database is unavailable or the request took too long"
+//	@Failure		429	{object}	Problem	"Too many requests"
 //	@Router			/api/v1/organisations [get]
 func (s *Server) handleListOrganisations(c echo.Context) error {
 	orgs, err := s.cfg.Organisations.FindOrganisations(c.Request().Context())
@@ -49,6 +50,7 @@ func (s *Server) handleListOrganisations(c echo.Context) error {
 //	@Failure		404	{object}	Problem	"No organisation has this id"
 //	@Failure		500	{object}	Problem	"Something unexpected went wrong"
 //	@Failure		503	{object}	Problem	"The database is unavailable or the request took too long"
+//	@Failure		429	{object}	Problem	"Too many requests"
 //	@Router			/api/v1/organisations/{id} [get]
 func (s *Server) handleGetOrganisation(c echo.Context) error {
 	id := c.Param("id")

@@ -48,6 +48,7 @@ type UseCaseList struct {
 //	@Failure		422				{object}	Problem	"A parameter has a value that is not allowed"
 //	@Failure		500				{object}	Problem	"Something unexpected went wrong"
 //	@Failure		503				{object}	Problem	"The database is unavailable or the request took too long"
+//	@Failure		429				{object}	Problem	"Too many requests"
 //	@Router			/api/v1/usecases [get]
 func (s *Server) handleListUseCases(c echo.Context) error {
 	f, err := parseFilter(c.QueryParams(), true)
@@ -109,6 +110,7 @@ func nextLink(c echo.Context, cursor string) string {
 //	@Failure		422				{object}	Problem	"A parameter has a value that is not allowed"
 //	@Failure		500				{object}	Problem	"Something unexpected went wrong"
 //	@Failure		503				{object}	Problem	"The database is unavailable or the request took too long"
+//	@Failure		429				{object}	Problem	"Too many requests"
 //	@Router			/api/v1/usecases/facets [get]
 func (s *Server) handleUseCaseFacets(c echo.Context) error {
 	f, err := parseFilter(c.QueryParams(), false)
@@ -147,6 +149,7 @@ func (s *Server) handleUseCaseFacets(c echo.Context) error {
 //	@Failure		404				{object}	Problem	"No use-case with this id, or not one the caller may see"
 //	@Failure		500				{object}	Problem	"Something unexpected went wrong"
 //	@Failure		503				{object}	Problem	"The database is unavailable or the request took too long"
+//	@Failure		429				{object}	Problem	"Too many requests"
 //	@Router			/api/v1/usecases/{id} [get]
 func (s *Server) handleGetUseCase(c echo.Context) error {
 	id, ok := useCaseID(c.Param("id"))

@@ -40,6 +40,7 @@ var vocabularies = sync.OnceValues(func() (body []byte, etag string) {
 //	@Header			200				{string}	ETag	"A hash of the vocabularies"
 //	@Success		304				"The caller's copy is current"
 //	@Failure		401				{object}	Problem	"The API key is not valid"
+//	@Failure		429				{object}	Problem	"Too many requests"
 //	@Router			/api/v1/vocabularies [get]
 func (s *Server) handleVocabularies(c echo.Context) error {
 	body, etag := vocabularies()
