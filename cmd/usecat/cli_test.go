@@ -56,7 +56,7 @@ func TestOperatorCommands(t *testing.T) {
 	secretAbsent(t, db, keyID, secret)
 
 	keys := mustRun(t, db, "keys", "list", "--org", "frederiksberg")
-	if !regexp.MustCompile(`(?m)^` + keyID + `\s+frederiksberg\s+editor\s+ESDH-integration\s+\S+\s+-\s+-$`).MatchString(keys) ||
+	if !regexp.MustCompile(`(?m)^`+keyID+`\s+frederiksberg\s+editor\s+ESDH-integration\s+\S+\s+-\s+-$`).MatchString(keys) ||
 		strings.Count(keys, "\n") != 2 || strings.Contains(keys, secret[len("usecat_"+keyID+"_"):]) {
 		t.Errorf("keys list --org frederiksberg:\n%s", keys)
 	}
