@@ -61,6 +61,12 @@ var moreKeys = []struct {
 // forEngines runs fn as a subtest per engine, each with a fresh seeded fixture built with cfg.
 func forEngines(t *testing.T, cfg httpapi.Config, fn func(t *testing.T, f *engineFixture)) {
 	t.Helper()
+	forEnginesAt(t, cfg, nil, fn)
+}
+
+// forEnginesAt is forEngines with the store's clock set to clock (time.Now when nil).
+func forEnginesAt(t *testing.T, cfg httpapi.Config, clock catalog.Clock, fn func(t *testing.T, f *engineFixture)) {
+	t.Helper()
 	urls := map[string]func(t *testing.T) string{
 		"sqlite": func(t *testing.T) string { return filepath.Join(t.TempDir(), "test.db") },
 	}
@@ -72,7 +78,7 @@ func forEngines(t *testing.T, cfg httpapi.Config, fn func(t *testing.T, f *engin
 		if !ok {
 			continue
 		}
-		t.Run(engine, func(t *testing.T) { fn(t, newEngineFixture(t, engine, u(t), cfg)) })
+		t.Run(engine, func(t *testing.T) { fn(t, newEngineFixture(t, engine, u(t), cfg, clock)) })
 	}
 }
 
@@ -109,10 +115,10 @@ func freshSchema(t *testing.T, base string) string {
 
 // newEngineFixture is newFixture over the database at dbURL, with moreKeys and the store
 // itself (not the faulty wrapper) behind the server.
-func newEngineFixture(t *testing.T, engine, dbURL string, cfg httpapi.Config) *engineFixture {
+func newEngineFixture(t *testing.T, engine, dbURL string, cfg httpapi.Config, clock catalog.Clock) *engineFixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Config{URL: dbURL})
+	st, err := store.Open(ctx, store.Config{URL: dbURL, Clock: clock})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

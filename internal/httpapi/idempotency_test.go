@@ -5,7 +5,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/usecat/usecat/internal/catalog"
 	"github.com/usecat/usecat/internal/httpapi"
 )
 
@@ -107,5 +109,23 @@ func TestIdempotencyKeyConcurrent(t *testing.T) {
 			t.Errorf("%d rounds wrote %d revisions, want %d", rounds, n, rounds)
 		}
 		f.noInternalErrors(t)
+	})
+}
+
+// TestIdempotencyWindow forgets an Idempotency-Key after 24 hours: the same request then
+// creates anew.
+func TestIdempotencyWindow(t *testing.T) {
+	clock := &stoppedClock{now: time.Date(2025, 9, 1, 12, 0, 0, 0, time.UTC)}
+	forEnginesAt(t, httpapi.Config{}, clock.Now, func(t *testing.T, f *engineFixture) {
+		post := request{method: "POST", path: "/api/v1/usecases", key: "editor", header: withHeaders("Idempotency-Key", "daily-import"), body: newBody}
+		runWrites(t, f, []scenario{{name: "first", req: post, status: 201, checks: []check{created(f, "day1", "albertslund")}}})
+		clock.advance(catalog.IdempotencyWindow - time.Second)
+		runWrites(t, f, []scenario{{name: "a day less a second later, the same", req: post, status: 201,
+			checks: []check{func(t *testing.T, _ *fixture, r *result) { bodyHas(f.ids["day1"])(t, f.fixture, r) }}}})
+		clock.advance(2 * time.Second)
+		runWrites(t, f, []scenario{{name: "a day and a second later, a new one", req: post, status: 201,
+			checks: []check{func(t *testing.T, _ *fixture, r *result) { bodyLacks(f.ids["day1"])(t, f.fixture, r) }, created(f, "day2", "albertslund")}}})
+		runWrites(t, f, []scenario{{name: "which the key now replays", req: post, status: 201,
+			checks: []check{func(t *testing.T, _ *fixture, r *result) { bodyHas(f.ids["day2"])(t, f.fixture, r) }}}})
 	})
 }
