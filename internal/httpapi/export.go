@@ -2,9 +2,12 @@ package httpapi
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -99,9 +102,9 @@ func (s *Server) handleExportNDJSON(c echo.Context) error {
 // rowWriter turns use-cases into the rows of one export format.
 type rowWriter interface {
 	// begin writes what comes before the first row (a byte-order mark, a header).
-	begin(w *bufio.Writer) error
-	// row writes one use-case, given as its stored JSON.
-	row(w *bufio.Writer, doc json.RawMessage) error
+	begin(w io.Writer) error
+	// row appends the row of one use-case, given as its stored JSON, to out.
+	row(out *bytes.Buffer, doc json.RawMessage) error
 }
 
 // export streams the use-cases matching the request's filters through a rowWriter. Nothing is
@@ -145,24 +148,26 @@ func (s *Server) export(c echo.Context, ext, mime string, newRows func() rowWrit
 		res.WriteHeader(http.StatusOK)
 		return nil
 	}
-	rows := newRows()
 	w := bufio.NewWriterSize(res, flushEvery)
 	started := false
+	read := func(ctx context.Context, yield func(doc json.RawMessage) error) error {
+		return s.cfg.Changes.ExportUseCases(ctx, p, f, yield)
+	}
 	start := func() error {
 		started = true
 		res.WriteHeader(http.StatusOK)
-		return rows.begin(w)
+		return newRows().begin(w)
 	}
-	err = s.cfg.Changes.ExportUseCases(c.Request().Context(), p, f, func(doc json.RawMessage) error {
+	err = streamRows(c.Request().Context(), read, newRows, func(rendered []byte) error {
 		if !started {
 			if err := start(); err != nil {
 				return err
 			}
 		}
-		if err := rows.row(w, doc); err != nil {
+		if _, err := w.Write(rendered); err != nil {
 			return err
 		}
-		if w.Buffered() >= flushEvery*3/4 {
+		if w.Buffered() >= flushEvery/2 {
 			if err := w.Flush(); err != nil {
 				return err
 			}
@@ -249,10 +254,10 @@ type ndjsonRows struct{}
 
 func newNDJSONRows() rowWriter { return ndjsonRows{} }
 
-func (ndjsonRows) begin(*bufio.Writer) error { return nil }
+func (ndjsonRows) begin(io.Writer) error { return nil }
 
 // row writes the stored JSON as is: it is compact, so it is one line.
-func (ndjsonRows) row(w *bufio.Writer, doc json.RawMessage) error {
-	w.Write(doc)
-	return w.WriteByte('\n')
+func (ndjsonRows) row(out *bytes.Buffer, doc json.RawMessage) error {
+	out.Write(doc)
+	return out.WriteByte('\n')
 }
