@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -28,10 +29,13 @@ func serveCommand() *cli.Command {
 }
 
 func serve(ctx context.Context, cmd *cli.Command) error {
-	log, err := stderrLogger(cmd)
+	logOut := newBufferedLog(os.Stderr)
+	defer logOut.Close()
+	log, err := newLogger(cmd, logOut)
 	if err != nil {
 		return err
 	}
+	tuneGC()
 	started := time.Now()
 	st, err := store.Open(ctx, store.Config{URL: cmd.String(dbFlag.Name), Readers: int(cmd.Int(readersFlag.Name)), Logger: log})
 	if err != nil {
@@ -77,6 +81,7 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 	log.Info("usecat is serving", "addr", ln.Addr().String(), "engine", st.Engine(), "docs", docsURL(ln.Addr()),
 		"startup", time.Since(started).Round(time.Millisecond).String())
 	if demoKey != "" {
+		logOut.flush()
 		fmt.Fprintf(os.Stderr, "\nDemo editor key for %s (Swagger UI: Authorize, then paste it):\n\n    %s\n\n", demoOrg, demoKey)
 	}
 	errc := make(chan error, 1)
@@ -118,4 +123,17 @@ func demoKeyFile(db string) string {
 		return ""
 	}
 	return filepath.Join(filepath.Dir(db), "demo-editor.key")
+}
+
+// tuneGC lets the heap grow to four times the live data between collections (Go's default is
+// twice), under a soft memory limit. The server's live heap is small and its garbage is
+// request buffers, so the default collects far more often than memory needs. GOGC and
+// GOMEMLIMIT in the environment still win.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(160 << 20)
+	}
 }

@@ -1,6 +1,11 @@
 package catalog
 
-import "time"
+import (
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+)
 
 // Draft holds the fields of a use-case that its owner writes: the body of POST and PUT, and
 // what a PATCH merges into.
@@ -65,4 +70,41 @@ type Document struct {
 	Sharing        Sharing
 	Version        int
 	JSON           []byte // the UseCase exactly as served
+}
+
+// Clone returns a deep copy of d, so a change to the copy's lists leaves d alone.
+func (d Draft) Clone() Draft {
+	out := d
+	out.Tags = append([]string(nil), d.Tags...)
+	out.Vendors = append([]string(nil), d.Vendors...)
+	out.CitizenLanguages = append([]string(nil), d.CitizenLanguages...)
+	out.ImpactAssessments = append([]ImpactAssessment(nil), d.ImpactAssessments...)
+	out.Links = append([]Link(nil), d.Links...)
+	out.Models = append([]Model(nil), d.Models...)
+	for i, m := range out.Models {
+		if m.OpenWeights != nil {
+			v := *m.OpenWeights
+			out.Models[i].OpenWeights = &v
+		}
+	}
+	return out
+}
+
+// ChangedFields names the fields (by their JSON names, sorted) whose values differ between d
+// and other. An empty list and a missing one are the same.
+func (d Draft) ChangedFields(other Draft) []string {
+	a, b := reflect.ValueOf(d), reflect.ValueOf(other)
+	var out []string
+	for i := 0; i < a.NumField(); i++ {
+		fa, fb := a.Field(i), b.Field(i)
+		if fa.Kind() == reflect.Slice && fa.Len() == 0 && fb.Len() == 0 {
+			continue
+		}
+		if !reflect.DeepEqual(fa.Interface(), fb.Interface()) {
+			name, _, _ := strings.Cut(a.Type().Field(i).Tag.Get("json"), ",")
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

@@ -69,6 +69,13 @@ func malformedBody(format string, args ...any) error {
 
 // checkJSON makes sure body is one JSON object, saying where it goes wrong if not.
 func checkJSON(body []byte) error {
+	if json.Valid(body) {
+		if t := bytes.TrimLeft(body, " \t\r\n"); len(t) > 0 && t[0] == '{' {
+			return nil
+		}
+		return malformedBody("must be a JSON object")
+	}
+	// Only a broken body pays for finding out where it breaks.
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&v); err != nil {
@@ -78,19 +85,21 @@ func checkJSON(body []byte) error {
 		}
 		return malformedBody("is not valid JSON")
 	}
-	if _, ok := v.(map[string]any); !ok {
-		return malformedBody("must be a JSON object")
-	}
-	if dec.More() {
-		return malformedBody("must hold one JSON object only")
-	}
-	return nil
+	return malformedBody("must hold one JSON object only")
 }
 
 // decodeStrict decodes a JSON object into dst (a pointer to a struct) and names every field
 // that is unknown or of the wrong type at once (400). Fields listed in ignored are read-only
 // fields of the served form, which clients may send back unchanged.
 func decodeStrict(body []byte, dst any, ignored ...string) error {
+	// The common case, a body with only known fields of the right types, decodes once.
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if dec.Decode(dst) == nil {
+		return nil
+	}
+	// Otherwise take it apart to name every bad field, and skip the read-only ones.
+	reflect.ValueOf(dst).Elem().SetZero()
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(body, &fields); err != nil {
 		return malformedBody("must be a JSON object")

@@ -209,8 +209,10 @@ func withoutNulls(patch []byte) []byte {
 	return b
 }
 
-// update runs a PUT or PATCH: the body is read and checked before the store is asked, and
-// change turns the current draft into the new one inside the store's transaction.
+// update runs a PUT or PATCH. The new draft is worked out here, from the version the client
+// named, rather than inside the store's transaction: SQLite has one writer, and JSON work done
+// while holding it would hold up every other write. The store applies the draft only if the
+// use-case is still at that version, so nothing can slip in between.
 func (s *Server) update(c echo.Context, accepted []string, change func(current catalog.Draft, body []byte) (catalog.Draft, error)) error {
 	id, ok := useCaseID(c.Param("id"))
 	if !ok {
@@ -224,8 +226,26 @@ func (s *Server) update(c echo.Context, accepted []string, change func(current c
 	if err != nil {
 		return err
 	}
-	doc, err := s.cfg.UseCases.UpdateUseCase(c.Request().Context(), principal(c), id, version,
-		func(current catalog.Draft) (catalog.Draft, error) { return change(current, body) })
+	ctx, p := c.Request().Context(), principal(c)
+	cur, err := s.cfg.UseCases.FindUseCase(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	if !p.CanEdit(cur.OrganisationID) {
+		return catalog.Errorf(catalog.ErrForbidden, "this key may not change use-cases of organisation %q", cur.OrganisationID)
+	}
+	if cur.Version != version {
+		return catalog.Errorf(catalog.ErrPreconditionFailed, "the use-case is at version %d, not %d; fetch it again and reapply your change", cur.Version, version)
+	}
+	var current catalog.UseCase
+	if err := json.Unmarshal(cur.JSON, &current); err != nil {
+		return err
+	}
+	next, err := change(current.Draft, body)
+	if err != nil {
+		return err
+	}
+	doc, err := s.cfg.UseCases.UpdateUseCase(ctx, p, id, version, func(catalog.Draft) (catalog.Draft, error) { return next, nil })
 	if err != nil {
 		return err
 	}

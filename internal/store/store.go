@@ -98,6 +98,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 				return nil, fmt.Errorf("create database folder: %w", err)
 			}
 		}
+		if err := createSQLite(path); err != nil {
+			return nil, err
+		}
 		s.engine = sqliteEngine{}
 		// synchronous=NORMAL in WAL mode survives a crash of the process (not of the machine's
 		// power); _txlock=immediate takes the write lock at BEGIN so a transaction never has to
@@ -252,4 +255,25 @@ func queryRow(db *gorm.DB, query string, args []any, dest ...any) error {
 		return err
 	}
 	return rows.Close()
+}
+
+// createSQLite makes a new SQLite catalogue file with 16 KB pages; an existing one is left
+// alone. A use-case row (its served JSON beside the searchable text) is some 4.5 KB: in a
+// 16 KB page it stays in one page instead of spilling onto overflow pages, so every write
+// dirties, and sends through the WAL, fewer pages. The page size must be set before the first
+// table exists and before the file is put in WAL mode, hence this step before the real open.
+func createSQLite(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+		return nil
+	}
+	db, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	defer db.Close()
+	_, err = db.Exec(`PRAGMA page_size = 16384; CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	return db.Close()
 }

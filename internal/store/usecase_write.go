@@ -1,12 +1,10 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"sort"
 	"strings"
 	"time"
 
@@ -77,7 +75,7 @@ func (s *Store) CreateUseCase(ctx context.Context, p catalog.Principal, d catalo
 		if err := writeTags(tx, pk, d.Tags, false); err != nil {
 			return err
 		}
-		fields := changedFields(nil, &d)
+		fields := catalog.Draft{}.ChangedFields(d)
 		if err := s.recordChange(tx, p, &uc, doc, fields, now); err != nil {
 			return err
 		}
@@ -235,7 +233,7 @@ func (s *Store) UpdateUseCase(ctx context.Context, p catalog.Principal, id strin
 			return err
 		}
 		old := uc.Draft
-		d, err := change(cloneDraft(old))
+		d, err := change(old.Clone())
 		if err != nil {
 			return err
 		}
@@ -254,7 +252,7 @@ func (s *Store) UpdateUseCase(ctx context.Context, p catalog.Principal, id strin
 		if err := d.Validate(); err != nil {
 			return err
 		}
-		fields := changedFields(&old, &d)
+		fields := old.ChangedFields(d)
 		if len(fields) == 0 {
 			out = &catalog.Document{ID: r.id, OrganisationID: r.org, Sharing: r.sharing, Version: r.version, JSON: r.doc}
 			return nil
@@ -324,39 +322,6 @@ func (s *Store) DeleteUseCase(ctx context.Context, p catalog.Principal, id strin
 		s.notify.broadcast()
 	}
 	return err
-}
-
-func cloneDraft(d catalog.Draft) catalog.Draft {
-	b, _ := json.Marshal(d)
-	var out catalog.Draft
-	_ = json.Unmarshal(b, &out)
-	return out
-}
-
-// changedFields names the top-level fields that differ between old and new; every field of new
-// when old is nil.
-func changedFields(old, new *catalog.Draft) []string {
-	nb, _ := json.Marshal(new)
-	var nm map[string]json.RawMessage
-	_ = json.Unmarshal(nb, &nm)
-	om := map[string]json.RawMessage{}
-	if old != nil {
-		ob, _ := json.Marshal(old)
-		_ = json.Unmarshal(ob, &om)
-	}
-	fields := []string{}
-	for k, v := range nm {
-		if !bytes.Equal(om[k], v) {
-			fields = append(fields, k)
-		}
-	}
-	for k := range om {
-		if _, ok := nm[k]; !ok {
-			fields = append(fields, k)
-		}
-	}
-	sort.Strings(fields)
-	return fields
 }
 
 // exec runs a statement in tx, for the many writes that need no row count.
