@@ -92,11 +92,15 @@ func (s *Server) handleListChanges(c echo.Context) error {
 		if len(changes) > 0 || left <= 0 {
 			return writeChanges(c, changes, last, more)
 		}
-		if !s.awaitChange(ctx, wake, left) {
+		switch s.awaitChange(ctx, wake, left) {
+		case gone:
+			return ctx.Err()
+		case shuttingDown:
 			return writeChanges(c, nil, last, false)
-		}
-		if ctx.Err() != nil {
-			return ctx.Err() // the client went away
+		case timeUp:
+			// One last look: another process sharing the database may have committed without
+			// waking this one.
+			deadline = time.Now()
 		}
 	}
 }
@@ -109,25 +113,32 @@ func (s *Server) findChanges(ctx context.Context, p catalog.Principal, since int
 	return s.cfg.Changes.FindChanges(ctx, p, since, limit)
 }
 
-// awaitChange blocks until wake fires, the time is up or the client goes away. It reports
-// whether reading again is worth it: not when the time is up, and not when the service is
-// shutting down, which it tells by a wake-up channel that is already closed when taken afresh
-// (a commit replaces the channel with an open one).
-func (s *Server) awaitChange(ctx context.Context, wake <-chan struct{}, left time.Duration) bool {
+// Why a long poll stopped waiting.
+const (
+	woken        = iota // a change committed: read again
+	timeUp              // the wait is over
+	shuttingDown        // the service is closing
+	gone                // the client went away
+)
+
+// awaitChange blocks until wake fires, the time is up or the client goes away. The service
+// tells of its shutdown by a wake-up channel that is already closed when taken afresh (a commit
+// replaces the channel with an open one).
+func (s *Server) awaitChange(ctx context.Context, wake <-chan struct{}, left time.Duration) int {
 	timer := time.NewTimer(left)
 	defer timer.Stop()
 	select {
 	case <-wake:
 		select {
 		case <-s.cfg.Changes.WaitForChange():
-			return false
+			return shuttingDown
 		default:
-			return true
+			return woken
 		}
 	case <-timer.C:
-		return false
+		return timeUp
 	case <-ctx.Done():
-		return true // the caller checks ctx
+		return gone
 	}
 }
 

@@ -48,14 +48,20 @@ func (r *csvRows) Write(p []byte) (int, error) { return r.target.Write(p) }
 // begin writes the UTF-8 byte-order mark, without which Excel reads the file as the machine's
 // legacy code page and mangles æ, ø and å, then the header row.
 func (r *csvRows) begin(w io.Writer) error {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
+	// Rendered apart and written in one piece: a csv.Writer over w would flush w, and a small
+	// write reaching Echo's gzip writer ahead of a large one makes it report more bytes written
+	// than it was given, which bufio does not survive.
+	var b bytes.Buffer
+	b.WriteString("\uFEFF")
+	cw := csv.NewWriter(&b)
 	cw.UseCRLF = true
 	cw.Write(csvColumns)
 	cw.Flush()
-	return cw.Error()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	_, err := w.Write(b.Bytes())
+	return err
 }
 
 func (r *csvRows) row(out *bytes.Buffer, doc json.RawMessage) error {

@@ -170,3 +170,30 @@ func TestExportCSVCells(t *testing.T) {
 		}
 	}
 }
+
+// TestExportLargeCompressed streams an export far larger than the server's write buffer through
+// gzip, the way browsers ask for it.
+func TestExportLargeCompressed(t *testing.T) {
+	f := newFixture(t, httpapi.Config{})
+	admin := catalog.Principal{KeyID: "test", KeyName: "test", OrganisationID: "dsk", Role: catalog.RoleAdmin}
+	for i := range 120 {
+		d := seedDraft(seeds[i%publicSeeds])
+		d.Description = strings.Repeat("En lang beskrivelse af projektet, som fylder godt i eksporten. ", 30)
+		if _, err := f.store.CreateUseCase(context.Background(), admin, d, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, path := range []string{"/api/v1/export.csv", "/api/v1/export.ndjson"} {
+		r := f.do(t, request{path: path, header: map[string]string{"Accept-Encoding": "gzip"}})
+		if r.status != 200 || r.header.Get("Content-Encoding") != "gzip" || len(r.body) < 200<<10 {
+			t.Fatalf("%s: %d, %q, %d bytes", path, r.status, r.header.Get("Content-Encoding"), len(r.body))
+		}
+		if strings.HasSuffix(path, ".csv") {
+			if rows := readCSV(t, r.body); len(rows) != publicSeeds+120 {
+				t.Errorf("%d rows, want %d", len(rows), publicSeeds+120)
+			}
+		} else {
+			ndjsonLines(publicSeeds+120)(t, f, r)
+		}
+	}
+}
