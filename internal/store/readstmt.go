@@ -65,18 +65,5 @@ func (r *readStmts) close() {
 // sql.ErrNoRows when there is none.
 func (s *Store) queryOne(ctx context.Context, query string, args []any, dest ...any) error {
 	rows, err := s.query(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		return sql.ErrNoRows
-	}
-	if err := rows.Scan(dest...); err != nil {
-		return err
-	}
-	return rows.Close()
+	return scanOne(rows, err, dest...)
 }

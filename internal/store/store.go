@@ -241,6 +241,12 @@ func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
 // there is none. (GORM's Row() hides statement errors behind a nil row.)
 func queryRow(db *gorm.DB, query string, args []any, dest ...any) error {
 	rows, err := db.Raw(query, args...).Rows()
+	return scanOne(rows, err, dest...)
+}
+
+// scanOne scans the first row of a query's result into dest and closes it; sql.ErrNoRows
+// when there is none.
+func scanOne(rows *sql.Rows, err error, dest ...any) error {
 	if err != nil {
 		return err
 	}

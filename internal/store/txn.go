@@ -72,18 +72,5 @@ func (t *connTxn) row(query string, args []any, dest ...any) error {
 		return err
 	}
 	rows, err := st.QueryContext(t.ctx, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		return sql.ErrNoRows
-	}
-	if err := rows.Scan(dest...); err != nil {
-		return err
-	}
-	return rows.Close()
+	return scanOne(rows, err, dest...)
 }
