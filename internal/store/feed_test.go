@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/usecat/usecat/internal/catalog"
 	"github.com/usecat/usecat/internal/store"
@@ -269,5 +271,36 @@ func testChangesUnderLoad(t *testing.T, s *store.Store) {
 	}
 	if len(secret) == 0 {
 		t.Fatal("the writers made no private use-cases to keep secret")
+	}
+}
+
+// TestWakesOtherProcesses: on PostgreSQL several usecat processes share the database, and a
+// commit in one must wake the long polls of all. Two stores on one database stand in for two
+// processes.
+func TestWakesOtherProcesses(t *testing.T) {
+	url := os.Getenv("USECAT_TEST_POSTGRES")
+	if url == "" {
+		t.Skip("USECAT_TEST_POSTGRES is not set")
+	}
+	db := freshPostgres(t, url)
+	a, b := openStore(t, db), openStore(t, db)
+	for i := range 3 { // the first round also starts a's listener
+		wake := a.WaitForChange()
+		if i == 0 {
+			time.Sleep(300 * time.Millisecond) // let the listener connect before the commit
+		}
+		mustCreate(t, b, albEd, draft(fmt.Sprintf("Fra en anden proces %d", i), "public"))
+		select {
+		case <-wake:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("round %d: a commit in another process did not wake the waiter", i)
+		}
+	}
+	// Closing the store stops its listener and releases its waiters for good.
+	a.Close()
+	select {
+	case <-a.WaitForChange():
+	case <-time.After(5 * time.Second):
+		t.Fatal("a closed store still holds waiters")
 	}
 }
