@@ -13,6 +13,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/labstack/echo/v4"
 
 	"github.com/usecat/usecat/internal/catalog"
@@ -92,10 +93,11 @@ func checkJSON(body []byte) error {
 // that is unknown or of the wrong type at once (400). Fields listed in ignored are read-only
 // fields of the served form, which clients may send back unchanged.
 func decodeStrict(body []byte, dst any, ignored ...string) error {
-	// The common case, a body with only known fields of the right types, decodes once.
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if dec.Decode(dst) == nil {
+	// The common case, a body with only known fields of the right types, decodes once. The
+	// JSON v2 decoder matches names exactly and refuses duplicates, so it accepts only what
+	// the careful path below accepts too; encoding/json would match "Title" or "TITLE" to
+	// title and let a misspelt field, or a second title, through.
+	if jsonv2.Unmarshal(body, dst, jsonv2.RejectUnknownMembers(true)) == nil {
 		return nil
 	}
 	// Otherwise take it apart to name every bad field, and skip the read-only ones.
