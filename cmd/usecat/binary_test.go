@@ -3,10 +3,12 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +17,11 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
 )
 
 // These tests run the real binary, as an operator would: built once for the package, then
@@ -191,5 +198,49 @@ func call(t *testing.T, method, url, key, body string, header ...string) (int, h
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
+	if err == nil {
+		validate(t, req, res, b)
+	}
 	return res.StatusCode, res.Header, b, err
+}
+
+// contract is the published openapi.yaml and a router over it, loaded once.
+var contract = sync.OnceValues(func() (routers.Router, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromFile("../../openapi.yaml")
+	if err != nil {
+		return nil, err
+	}
+	if err := doc.Validate(loader.Context); err != nil {
+		return nil, err
+	}
+	return legacy.NewRouter(doc)
+})
+
+// validate checks a response of the real server against openapi.yaml, as the API tests do
+// for the in-process one.
+func validate(t *testing.T, req *http.Request, res *http.Response, body []byte) {
+	t.Helper()
+	router, err := contract()
+	if err != nil {
+		t.Fatalf("openapi.yaml: %v", err)
+	}
+	// The document's server is "/", which matches a request by path alone, as a server sees it.
+	local := req.Clone(req.Context())
+	local.URL = &url.URL{Path: req.URL.Path, RawQuery: req.URL.RawQuery}
+	route, params, err := router.FindRoute(local)
+	if err != nil {
+		t.Errorf("%s %s is not in openapi.yaml: %v", req.Method, req.URL.Path, err)
+		return
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: local, PathParams: params, Route: route},
+		Status:                 res.StatusCode,
+		Header:                 res.Header,
+		Body:                   io.NopCloser(bytes.NewReader(body)),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		t.Errorf("%s %s: response %d does not match openapi.yaml: %.1000s", req.Method, req.URL.Path, res.StatusCode, err)
+	}
 }
