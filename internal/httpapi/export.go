@@ -9,7 +9,9 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -112,7 +114,7 @@ type rowWriter interface {
 // problem answer; after that an error can only cut the connection, which tells the client the
 // file is incomplete (a clean end would pass it off as whole).
 func (s *Server) export(c echo.Context, ext, mime string, newRows func() rowWriter) error {
-	q := c.QueryParams()
+	q := maps.Clone(c.QueryParams())
 	delete(q, "limit") // an export has no pages
 	delete(q, "cursor")
 	f, err := parseFilter(q, true)
@@ -124,7 +126,7 @@ func (s *Server) export(c echo.Context, ext, mime string, newRows func() rowWrit
 		return errNoFeed
 	}
 	p := principal(c)
-	etag, err := s.contentETag(c, p, ext)
+	etag, err := s.contentETag(c, p, ext, q)
 	if err != nil {
 		return err
 	}
@@ -193,10 +195,10 @@ func (s *Server) export(c echo.Context, ext, mime string, newRows func() rowWrit
 }
 
 // contentETag is the weak ETag of a feed or export: a hash of the newest change the reader
-// could see, who the reader is (what it may see), the format and the query. It moves with
-// every change the reader sees or saw, and with nothing else. Weak, because gzip may change
-// the bytes.
-func (s *Server) contentETag(c echo.Context, p catalog.Principal, kind string, extra ...string) (string, error) {
+// could see, who the reader is (what it may see), the format and the query parameters that
+// count. It moves with every change the reader sees or saw, and with nothing else. Weak,
+// because gzip may change the bytes.
+func (s *Server) contentETag(c echo.Context, p catalog.Principal, kind string, q url.Values, extra ...string) (string, error) {
 	seq, err := s.cfg.Changes.LatestChange(c.Request().Context(), p)
 	if err != nil {
 		return "", err
@@ -209,7 +211,7 @@ func (s *Server) contentETag(c echo.Context, p catalog.Principal, kind string, e
 	case !p.IsAnonymous():
 		who = "org:" + p.OrganisationID
 	}
-	for _, part := range append([]string{kind, who, strconv.FormatInt(seq, 10), c.QueryParams().Encode()}, extra...) {
+	for _, part := range append([]string{kind, who, strconv.FormatInt(seq, 10), q.Encode()}, extra...) {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}

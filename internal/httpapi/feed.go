@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 	"time"
@@ -81,8 +82,8 @@ type JSONFeedAuthor struct {
 //	@Failure		503				{object}	Problem	"The database is unavailable or the request took too long"
 //	@Router			/api/v1/feed.json [get]
 func (s *Server) handleFeed(c echo.Context) error {
-	q := c.QueryParams()
-	// A feed is newest first by definition; sharing is always public.
+	// A feed is newest first by definition, and public: sort and sharing are ignored.
+	q := maps.Clone(c.QueryParams())
 	delete(q, "sort")
 	delete(q, "sharing")
 	f, err := parseFilter(q, true)
@@ -103,7 +104,7 @@ func (s *Server) handleFeed(c echo.Context) error {
 		extra = append(extra, o.ID, o.Name, o.Website) // authors come from these
 	}
 	// Anonymous whatever the key: the feed is for feed readers, which share what they fetch.
-	etag, err := s.contentETag(c, catalog.Anonymous, "feed", extra...)
+	etag, err := s.contentETag(c, catalog.Anonymous, "feed", q, extra...)
 	if err != nil {
 		return err
 	}
@@ -115,17 +116,24 @@ func (s *Server) handleFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The feed's own address keeps its filters, so a reader subscribes to the same feed.
+	self := maps.Clone(q)
+	delete(self, "cursor")
+	feedURL := base + c.Request().URL.Path
+	if len(self) > 0 {
+		feedURL += "?" + self.Encode()
+	}
 	feed := JSONFeed{
 		Version:     "https://jsonfeed.org/version/1.1",
 		Title:       "usecat: public AI use-cases of Danish municipalities",
 		HomePageURL: base + "/docs/",
-		FeedURL:     base + c.Request().URL.Path,
+		FeedURL:     feedURL,
 		Description: "The newest public AI use-cases of the municipalities in the Danish Language Model Consortium (Dansk Sprogmodel Konsortium).",
 		Language:    "da",
 		Items:       make([]JSONFeedItem, 0, len(page.Items)),
 	}
 	if page.NextCursor != "" {
-		next := c.Request().URL.Query()
+		next := maps.Clone(q)
 		next.Set("cursor", page.NextCursor)
 		feed.NextURL = base + c.Request().URL.Path + "?" + next.Encode()
 	}

@@ -79,7 +79,7 @@ func TestFeed(t *testing.T) {
 		{name: "public only, whatever the key", req: request{path: "/api/v1/feed.json", key: "editor"}, status: 200,
 			checks: []check{isJSONFeed, feedItems(newestFirst...)}},
 		{name: "filters narrow it", req: request{path: "/api/v1/feed.json?organisation=albertslund", key: "admin"}, status: 200,
-			checks: []check{isJSONFeed, feedItems("journal", "transcribe")}},
+			checks: []check{isJSONFeed, feedItems("journal", "transcribe"), bodyHas(`"feed_url":"http://example.com/api/v1/feed.json?organisation=albertslund"`)}},
 		{name: "a sharing filter cannot widen it", req: request{path: "/api/v1/feed.json?sharing=private", key: "admin"}, status: 200,
 			checks: []check{isJSONFeed, feedItems(newestFirst...)}},
 		{name: "pages link on", req: request{path: "/api/v1/feed.json?limit=3"}, status: 200,
