@@ -50,15 +50,30 @@ func personal(field, kind string, position int, value string) check {
 				t.Errorf("error %+v: want code %s naming %q at character %d", e, catalog.FieldPersonalData, kind, position)
 			}
 		}
-		for _, part := range strings.FieldsFunc(value, func(r rune) bool { return r == ' ' || r == '-' || r == '@' || r == '.' || r == '+' }) {
-			if len(part) < 4 {
-				continue // "45", "dk": too short to mean anything
+		// The problem's words (not its request id, which is random) hold no part of the value.
+		words := p.Type + " " + p.Title + " " + p.Detail + " " + p.Instance
+		for _, e := range p.Errors {
+			words += " " + e.Field + " " + e.Message
+		}
+		parts := strings.FieldsFunc(value, func(r rune) bool {
+			return r == ' ' || r == '-' || r == '@' || r == '.' || r == '+' || r == '(' || r == ')'
+		})
+		for _, part := range parts {
+			if len(part) >= 4 && strings.Contains(words, part) { // "45", "dk": too short to mean anything
+				t.Errorf("the problem repeats %q of the value: %s", part, r.body)
 			}
-			if strings.Contains(string(r.body), part) {
-				t.Errorf("the answer repeats %q of the value: %s", part, r.body)
+		}
+		// Neither the answer nor the log holds the value, or a long run of its digits.
+		digits := strings.FieldsFunc(value, func(r rune) bool { return r < '0' || r > '9' })
+		for _, s := range append(digits, value) {
+			if len(s) < 8 && s != value {
+				continue // shorter runs of digits turn up in random request ids and durations
 			}
-			if strings.Contains(f.log.String(), part) {
-				t.Errorf("the log repeats %q of the value", part)
+			if strings.Contains(string(r.body), s) {
+				t.Errorf("the answer holds %q: %s", s, r.body)
+			}
+			if strings.Contains(f.log.String(), s) {
+				t.Errorf("the log holds %q", s)
 			}
 		}
 	}
