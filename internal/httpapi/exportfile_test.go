@@ -6,8 +6,11 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/usecat/usecat/internal/catalog"
@@ -195,5 +198,59 @@ func TestExportLargeCompressed(t *testing.T) {
 		} else {
 			ndjsonLines(publicSeeds+120)(t, f, r)
 		}
+	}
+}
+
+// stalled is a change service whose exports wait until released, to fill the export slots.
+type stalled struct {
+	catalog.ChangeService
+	inside  chan struct{}
+	release chan struct{}
+}
+
+func (s stalled) ExportUseCases(ctx context.Context, p catalog.Principal, f catalog.Filter, fn func(json.RawMessage) error) error {
+	select {
+	case s.inside <- struct{}{}:
+	case <-s.release: // released: nobody counts any more
+	}
+	<-s.release
+	return s.ChangeService.ExportUseCases(ctx, p, f, fn)
+}
+
+// Exports hold a database reader each for as long as they stream, so only a few run at once;
+// the next is told to come back later rather than starve the rest of the API.
+func TestExportsAtOnce(t *testing.T) {
+	f := newFixture(t, httpapi.Config{})
+	svc := stalled{ChangeService: f.store, inside: make(chan struct{}), release: make(chan struct{})}
+	h := httpapi.New(httpapi.Config{UseCases: f.store, Organisations: f.store, Keys: f.store, Changes: svc, Pinger: f.store}).Handler()
+	var wg sync.WaitGroup
+	codes := make(chan int, 8)
+	for range 4 {
+		wg.Go(func() {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/export.ndjson", nil))
+			codes <- rec.Code
+		})
+		<-svc.inside
+	}
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/export.csv", nil)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	validateResponse(t, req, rec.Code, rec.Header(), rec.Body.Bytes())
+	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("a fifth export at once: %d, Retry-After %q", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	close(svc.release)
+	wg.Wait()
+	close(codes)
+	for code := range codes {
+		if code != http.StatusOK {
+			t.Errorf("a waiting export ended with %d", code)
+		}
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/export.csv", nil))
+	if rec.Code != http.StatusOK {
+		t.Errorf("an export after the others finished: %d", rec.Code)
 	}
 }
