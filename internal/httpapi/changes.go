@@ -83,7 +83,10 @@ func (s *Server) handleListChanges(c echo.Context) error {
 	for {
 		// Take the wake-up channel before reading, so a commit between the read and the wait
 		// still wakes this request.
-		wake := s.cfg.Changes.WaitForChange()
+		var wake <-chan struct{}
+		if wait > 0 {
+			wake = s.cfg.Changes.WaitForChange()
+		}
 		changes, last, more, err := s.findChanges(ctx, p, since, limit)
 		if err != nil {
 			return err
@@ -98,8 +101,8 @@ func (s *Server) handleListChanges(c echo.Context) error {
 		case shuttingDown:
 			return writeChanges(c, nil, last, false)
 		case timeUp:
-			// One last look: another process sharing the database may have committed without
-			// waking this one.
+			// One last look, in case a wake-up went missing (another process's commit while
+			// the store's listener was reconnecting).
 			deadline = time.Now()
 		}
 	}

@@ -67,6 +67,5 @@ func TestFeedGolden(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("status %d", r.status)
 	}
-	body := r.body
-	golden(t, f, "feed.golden.json", body)
+	golden(t, f, "feed.golden.json", r.body)
 }
