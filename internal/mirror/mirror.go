@@ -43,6 +43,10 @@ type Config struct {
 	// MinBackoff and MaxBackoff bound the wait between retries while the server is unreachable
 	// or failing (defaults 1s and 1 minute); the wait doubles from one to the other, jittered.
 	MinBackoff, MaxBackoff time.Duration
+	// GiveUp is how long a run with Once keeps retrying a server that stays unreachable before
+	// it fails (default 5 minutes), so runs from cron do not pile up. Without Once the mirror
+	// retries for as long as it runs.
+	GiveUp time.Duration
 	// Checkpoint is how often a long catch-up saves its progress (default 30s); a mirror that
 	// has caught up saves after every answer that changed something.
 	Checkpoint time.Duration
@@ -77,6 +81,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	st.StartedNew = m.since == ""
 	backoff := cfg.MinBackoff
 	lastSave := time.Now()
+	var failingSince time.Time // zero while the server answers
 	for {
 		wait := cfg.Wait
 		if cfg.Once {
@@ -97,6 +102,13 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 			_, serr := m.finish(cfg, &st)
 			return st, errors.Join(err, serr)
 		case err != nil:
+			if failingSince.IsZero() {
+				failingSince = time.Now()
+			}
+			if cfg.Once && time.Since(failingSince) > cfg.GiveUp {
+				_, serr := m.finish(cfg, &st)
+				return st, errors.Join(fmt.Errorf("mirror: gave up after %s of failures: %w", cfg.GiveUp, err), serr)
+			}
 			st.Retries++
 			sleep := jitter(backoff)
 			cfg.Logger.Warn("the server cannot be reached; retrying", "error", err, "in", sleep.Round(time.Millisecond).String())
@@ -111,7 +123,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 			}
 			continue
 		}
-		backoff = cfg.MinBackoff
+		backoff, failingSince = cfg.MinBackoff, time.Time{}
 		st.Requests++
 		st.Changes += m.apply(page)
 		if page.HasMore {
@@ -154,6 +166,9 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.MaxBackoff < cfg.MinBackoff {
 		cfg.MaxBackoff = max(time.Minute, cfg.MinBackoff)
+	}
+	if cfg.GiveUp <= 0 {
+		cfg.GiveUp = 5 * time.Minute
 	}
 	if cfg.Checkpoint <= 0 {
 		cfg.Checkpoint = 30 * time.Second

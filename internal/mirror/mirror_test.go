@@ -307,3 +307,19 @@ func TestMirrorWaitsForTheServer(t *testing.T) {
 		t.Fatalf("%+v %v: want a sync after several retries", r.st, r.err)
 	}
 }
+
+// A run from cron gives up on a server that stays away, rather than pile up behind it.
+func TestMirrorOnceGivesUp(t *testing.T) {
+	dir := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	st, err := mirror.Run(context.Background(), mirror.Config{From: "http://" + addr, Out: filepath.Join(dir, "m.ndjson"), Once: true,
+		MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, GiveUp: 300 * time.Millisecond})
+	if err == nil || st.Retries == 0 {
+		t.Fatalf("%+v %v: want retries, then an error", st, err)
+	}
+}
