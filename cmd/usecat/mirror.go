@@ -22,7 +22,7 @@ var (
 	mirrorWaitFlag = &cli.DurationFlag{Name: "wait", Value: 30 * time.Second, Sources: cli.EnvVars("USECAT_MIRROR_WAIT"),
 		Usage: "how long each request waits for news (long poll, at most 60s)"}
 	mirrorOnceFlag = &cli.BoolFlag{Name: "once", Sources: cli.EnvVars("USECAT_MIRROR_ONCE"),
-		Usage: "sync to the end of the feed and exit (for cron), instead of following it"}
+		Usage: "sync to the end of the feed and exit (for cron), instead of following it; gives up after 5 minutes without the server"}
 )
 
 func mirrorCommand() *cli.Command {
