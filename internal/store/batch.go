@@ -43,6 +43,11 @@ func (s *Store) startWriter(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Checkpoints run in the background (checkpoint.go), never inside the writer's commits.
+	if _, err := conn.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
+		conn.Close()
+		return err
+	}
 	// The loop keeps its own copy of the queue: Close sets s.jobs to nil under s.closing,
 	// which the loop does not hold.
 	jobs := make(chan *writeJob, 1024)

@@ -50,6 +50,8 @@ type Store struct {
 
 	jobs       chan *writeJob // SQLite's group-commit queue; nil on PostgreSQL
 	writerDone chan struct{}
+
+	checkpointDone chan struct{} // closed when SQLite's background checkpointer has stopped
 }
 
 // engine holds what differs between SQLite and PostgreSQL.
@@ -140,6 +142,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			s.Close()
 			return nil, err
 		}
+		if err := s.startCheckpointer(strings.TrimPrefix(cfg.URL, "sqlite://"), s.stop); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
 	go s.flushLoop(s.stop)
 	return s, nil
@@ -175,6 +181,9 @@ func (s *Store) Close() error {
 		s.jobs = nil
 		s.closing.Unlock()
 		<-s.writerDone
+	}
+	if s.checkpointDone != nil {
+		<-s.checkpointDone
 	}
 	var errs []error
 	s.fast.close()
