@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 
@@ -160,16 +159,12 @@ func (s *Store) recordChange(tx txn, p catalog.Principal, uc *catalog.UseCase, d
 		deleted, string(fieldsJSON), doc); err != nil {
 		return err
 	}
-	// ORDER BY … LIMIT 1 walks the index to its end; an expression around MAX() would make
-	// SQLite scan the whole table.
-	var seq int64
-	switch err := tx.row(`SELECT seq FROM changes ORDER BY seq DESC LIMIT 1`, nil, &seq); {
-	case errors.Is(err, sql.ErrNoRows):
-		seq = 0
-	case err != nil:
+	// A bare MAX() of an indexed column reads the index's last entry (as generation does).
+	var last sql.NullInt64
+	if err := tx.row(`SELECT MAX(seq) FROM changes`, nil, &last); err != nil {
 		return err
 	}
-	seq++
+	seq := last.Int64 + 1
 	var deletedAt any
 	if deleted {
 		deletedAt = micros(now)
@@ -192,11 +187,14 @@ func b2i(b bool) int {
 	return 0
 }
 
-// loadForWrite reads a use-case inside a write transaction and checks p may change it at
-// version ifVersion.
-func loadForWrite(tx txn, p catalog.Principal, id string, ifVersion int) (*usecaseRow, error) {
+// loadForWrite starts a change to a use-case inside a write transaction: it takes the change
+// feed's lock, reads the use-case, checks p may change it at version ifVersion and decodes it.
+func (s *Store) loadForWrite(tx txn, p catalog.Principal, id string, ifVersion int) (*usecaseRow, *catalog.UseCase, error) {
 	if !validID(id) {
-		return nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
+		return nil, nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
+	}
+	if err := s.engine.lockChanges(tx); err != nil {
+		return nil, nil, err
 	}
 	var r usecaseRow
 	var sharing string
@@ -205,15 +203,19 @@ func loadForWrite(tx txn, p catalog.Principal, id string, ifVersion int) (*useca
 	r.sharing = catalog.Sharing(sharing)
 	switch {
 	case err == sql.ErrNoRows || (err == nil && !p.CanSee(r.org, r.sharing)):
-		return nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
+		return nil, nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
 	case err != nil:
-		return nil, err
+		return nil, nil, err
 	case !p.CanEdit(r.org):
-		return nil, catalog.Errorf(catalog.ErrForbidden, "this key may not change use-cases of organisation %q", r.org)
+		return nil, nil, catalog.Errorf(catalog.ErrForbidden, "this key may not change use-cases of organisation %q", r.org)
 	case r.version != ifVersion:
-		return nil, catalog.Errorf(catalog.ErrPreconditionFailed, "the use-case is at version %d, not %d; fetch it again and reapply your change", r.version, ifVersion)
+		return nil, nil, catalog.Errorf(catalog.ErrPreconditionFailed, "the use-case is at version %d, not %d; fetch it again and reapply your change", r.version, ifVersion)
 	}
-	return &r, nil
+	var uc catalog.UseCase
+	if err := json.Unmarshal(r.doc, &uc); err != nil {
+		return nil, nil, err
+	}
+	return &r, &uc, nil
 }
 
 // UpdateUseCase replaces the draft of a use-case still at ifVersion with change(current).
@@ -221,15 +223,8 @@ func (s *Store) UpdateUseCase(ctx context.Context, p catalog.Principal, id strin
 	var out *catalog.Document
 	changed := false
 	err := s.inTx(ctx, func(tx txn) error {
-		if err := s.engine.lockChanges(tx); err != nil {
-			return err
-		}
-		r, err := loadForWrite(tx, p, id, ifVersion)
+		r, uc, err := s.loadForWrite(tx, p, id, ifVersion)
 		if err != nil {
-			return err
-		}
-		var uc catalog.UseCase
-		if err := json.Unmarshal(r.doc, &uc); err != nil {
 			return err
 		}
 		old := uc.Draft
@@ -279,7 +274,7 @@ func (s *Store) UpdateUseCase(ctx context.Context, p catalog.Principal, id strin
 		if err := writeTags(tx, r.pk, d.Tags, true); err != nil {
 			return err
 		}
-		if err := s.recordChange(tx, p, &uc, doc, fields, now); err != nil {
+		if err := s.recordChange(tx, p, uc, doc, fields, now); err != nil {
 			return err
 		}
 		changed = true
@@ -298,25 +293,17 @@ func (s *Store) UpdateUseCase(ctx context.Context, p catalog.Principal, id strin
 // DeleteUseCase deletes a use-case still at ifVersion. Its revisions stay, for admins.
 func (s *Store) DeleteUseCase(ctx context.Context, p catalog.Principal, id string, ifVersion int) error {
 	err := s.inTx(ctx, func(tx txn) error {
-		if err := s.engine.lockChanges(tx); err != nil {
-			return err
-		}
-		r, err := loadForWrite(tx, p, id, ifVersion)
+		r, uc, err := s.loadForWrite(tx, p, id, ifVersion)
 		if err != nil {
 			return err
 		}
-		var uc catalog.UseCase
-		if err := json.Unmarshal(r.doc, &uc); err != nil {
-			return err
-		}
-		if err := exec(tx, `DELETE FROM usecase_tags WHERE usecase_pk = ?`, r.pk); err != nil {
-			return err
-		}
+		// Its tags go with it (ON DELETE CASCADE), its full-text entry by trigger or
+		// generated column.
 		if err := exec(tx, `DELETE FROM usecases WHERE pk = ?`, r.pk); err != nil {
 			return err
 		}
 		uc.Version++
-		return s.recordChange(tx, p, &uc, nil, []string{}, s.now().UTC().Truncate(time.Microsecond))
+		return s.recordChange(tx, p, uc, nil, []string{}, s.now().UTC().Truncate(time.Microsecond))
 	})
 	if err == nil {
 		s.notify.broadcast()
