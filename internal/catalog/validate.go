@@ -29,6 +29,10 @@ var municipalityCode = regexp.MustCompile(`^[0-9]{3}$`)
 
 var tagPattern = regexp.MustCompile(`^[a-z0-9æøå-]{1,40}$`)
 
+// ValidTag reports whether t is a tag as stored: 1 to 40 lowercase letters (æøå included),
+// digits and '-'.
+func ValidTag(t string) bool { return tagPattern.MatchString(t) }
+
 // Normalize tidies a draft the way the server promises: trimmed text, tags lower-cased,
 // trimmed and de-duplicated, defaults for the enumerations left out, nil lists made empty.
 func (d *Draft) Normalize() {

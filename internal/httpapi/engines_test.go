@@ -241,8 +241,6 @@ func (f *engineFixture) doWith(t *testing.T, r request, edit func(*http.Request)
 // api_keys.last_used_at is left out: reading with a key records its use, by design.
 var snapshotQueries = map[string]string{
 	"organisations":    `SELECT id, name, kind, municipality_code, website, created_at FROM organisations ORDER BY id`,
-	"usecases":         `SELECT pk, id, organisation_id, title, title_key, summary, description, tags_text, category, policy_area, maturity, sharing, version, created_at, updated_at, doc FROM usecases ORDER BY pk`,
-	"usecase_tags":     `SELECT tag, usecase_pk FROM usecase_tags ORDER BY usecase_pk, tag`,
 	"changes":          `SELECT usecase_id, seq, organisation_id, sharing, ever_public, ever_consortium, changed_at, deleted_at FROM changes ORDER BY seq`,
 	"revisions":        `SELECT usecase_id, version, changed_at, key_id, key_name, key_org, owner_org, sharing, deleted, changed_fields, doc FROM revisions ORDER BY usecase_id, version`,
 	"api_keys":         `SELECT id, organisation_id, name, role, hash, created_at, revoked_at FROM api_keys ORDER BY id`,
@@ -254,13 +252,17 @@ type snapshot map[string]string
 
 func (f *engineFixture) snapshot(t *testing.T) snapshot {
 	t.Helper()
-	queries := snapshotQueries
+	queries := map[string]string{}
+	for k, v := range snapshotQueries {
+		queries[k] = v
+	}
 	if f.engine == "sqlite" {
+		queries["usecases"] = `SELECT pk, id, organisation_id, title_key, category, policy_area, maturity, sharing, version, created_at, updated_at, tags, doc_pk FROM usecases ORDER BY pk`
 		// The full-text index's document sizes: a row per indexed use-case.
-		queries = map[string]string{"usecases_fts": `SELECT id, sz FROM usecases_fts_docsize ORDER BY id`}
-		for k, v := range snapshotQueries {
-			queries[k] = v
-		}
+		queries["usecases_fts"] = `SELECT id, sz FROM usecases_fts_docsize ORDER BY id`
+	} else {
+		queries["usecases"] = `SELECT pk, id, organisation_id, title, title_key, summary, description, tags_text, category, policy_area, maturity, sharing, version, created_at, updated_at, doc_pk FROM usecases ORDER BY pk`
+		queries["usecase_tags"] = `SELECT tag, usecase_pk FROM usecase_tags ORDER BY usecase_pk, tag`
 	}
 	out := snapshot{}
 	for table, q := range queries {

@@ -32,8 +32,8 @@ func everVisible(p catalog.Principal) (string, []any) {
 // tombstone when p could see it once and no longer can.
 func (s *Store) FindChanges(ctx context.Context, p catalog.Principal, since int64, limit int) ([]catalog.Change, int64, bool, error) {
 	cond, args := everVisible(p)
-	rows, err := s.read.WithContext(ctx).Raw(`SELECT c.seq, c.usecase_id, c.organisation_id, c.sharing, c.changed_at, u.doc
-		FROM changes c LEFT JOIN usecases u ON u.id = c.usecase_id
+	rows, err := s.read.WithContext(ctx).Raw(`SELECT c.seq, c.usecase_id, c.organisation_id, c.sharing, c.changed_at, d.doc
+		FROM changes c LEFT JOIN usecases u ON u.id = c.usecase_id LEFT JOIN revisions d ON d.pk = u.doc_pk
 		WHERE c.seq > ? AND `+cond+` ORDER BY c.seq LIMIT ?`, append(append([]any{since}, args...), limit+1)...).Rows()
 	if err != nil {
 		return nil, since, false, s.translate(err)

@@ -37,8 +37,8 @@ func (s *Store) ExportUseCases(ctx context.Context, p catalog.Principal, f catal
 		cond, args := ord.after(c)
 		sel.and(cond, args...)
 	}
-	from, args := sel.from()
-	rows, err := s.read.WithContext(ctx).Raw("SELECT u.doc"+from+" ORDER BY "+ord.by, args...).Rows()
+	from, args := sel.fromDocs()
+	rows, err := s.read.WithContext(ctx).Raw("SELECT d.doc"+from+" ORDER BY "+ord.by, args...).Rows()
 	if err != nil {
 		return s.translate(err)
 	}

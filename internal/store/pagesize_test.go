@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// A new SQLite catalogue uses 16 KB pages, so a use-case row fits in one page.
+// A new SQLite catalogue uses 4 KB pages (see createSQLite).
 func TestSQLitePageSize(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "pages.db")
 	s := openStore(t, path)
@@ -26,7 +26,7 @@ func TestSQLitePageSize(t *testing.T) {
 	if err := db.QueryRowContext(context.Background(), "PRAGMA journal_mode").Scan(&mode); err != nil {
 		t.Fatal(err)
 	}
-	if size != 16384 || mode != "wal" {
-		t.Errorf("page size %d, journal mode %s; want 16384 and wal", size, mode)
+	if size != 4096 || mode != "wal" {
+		t.Errorf("page size %d, journal mode %s; want 4096 and wal", size, mode)
 	}
 }

@@ -24,8 +24,17 @@ func (sel *selection) and(cond string, args ...any) {
 
 // from renders "FROM usecases u … WHERE …" and its arguments.
 func (sel *selection) from() (string, []any) {
+	return sel.render(" FROM usecases u")
+}
+
+// fromDocs is from with each use-case's JSON joined in as d.doc.
+func (sel *selection) fromDocs() (string, []any) {
+	return sel.render(" FROM usecases u JOIN revisions d ON d.pk = u.doc_pk")
+}
+
+func (sel *selection) render(from string) (string, []any) {
 	var b strings.Builder
-	b.WriteString(" FROM usecases u")
+	b.WriteString(from)
 	for _, j := range sel.joins {
 		b.WriteString(" ")
 		b.WriteString(j)
@@ -90,7 +99,12 @@ func (s *Store) selectUseCases(p catalog.Principal, f catalog.Filter) (*selectio
 	eq("policy_area", string(f.PolicyArea))
 	eq("organisation_id", f.OrganisationID)
 	for _, t := range f.Tags {
-		sel.and("u.pk IN (SELECT usecase_pk FROM usecase_tags WHERE tag = ?)", t)
+		if !catalog.ValidTag(t) {
+			sel.and("1 = 0") // no use-case has a tag that could not be stored
+			continue
+		}
+		cond, args := s.engine.hasTag(t)
+		sel.and(cond, args...)
 	}
 	if f.UpdatedSince != nil {
 		sel.and("u.updated_at >= ?", micros(*f.UpdatedSince))

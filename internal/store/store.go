@@ -63,6 +63,18 @@ type engine interface {
 	// lockChanges serialises writers that append to the change feed, so sequence numbers
 	// commit in order and a poller never skips one.
 	lockChanges(tx txn) error
+	// insertUseCase stores a new use-case's row, its tags and its full-text entry, and
+	// returns its pk.
+	insertUseCase(tx txn, w useCaseWrite) (int64, error)
+	// updateUseCase rewrites the row of use-case pk, whose draft was old.
+	updateUseCase(tx txn, pk int64, old *catalog.Draft, w useCaseWrite) error
+	// deleteUseCase removes the row of use-case pk with its tags and full-text entry.
+	deleteUseCase(tx txn, pk int64) error
+	// hasTag is the condition that use-case u carries tag.
+	hasTag(tag string) (string, []any)
+	// tagCounts is the query counting the tags of the use-cases selected by from ("FROM
+	// usecases u … WHERE …"), most used first; its last argument is the limit.
+	tagCounts(from string) string
 }
 
 // Open connects to the catalogue and brings its schema up to date.
@@ -107,12 +119,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		// synchronous=NORMAL in WAL mode survives a crash of the process (not of the machine's
 		// power); _txlock=immediate takes the write lock at BEGIN so a transaction never has to
 		// upgrade a read lock and fail.
-		// Each connection has its own page cache. The writer keeps a large one, for the
-		// full-text index and the indexes every write touches; readers keep small ones, since
-		// eight full ones (8 × 32 MB) made most of a server's memory while the operating
-		// system's page cache holds the same pages once for all of them.
+		// Each connection has its own page cache, and small ones serve best: the operating
+		// system's page cache holds the same pages once for all connections (eight readers
+		// with 32 MB each made most of a server's memory), and SQLite walks the writer's whole
+		// cache at the end of every commit (at 32 MB that walk was 7 % of a create).
 		base := "file:" + path + "?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=10000&_foreign_keys=1"
-		s.write, err = gorm.Open(sqlite.Open(base+"&_cache_size=-32000&_txlock=immediate"), gcfg)
+		s.write, err = gorm.Open(sqlite.Open(base+"&_cache_size=-4000&_txlock=immediate"), gcfg)
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
@@ -272,10 +284,11 @@ func scanOne(rows *sql.Rows, err error, dest ...any) error {
 	return rows.Close()
 }
 
-// createSQLite makes a new SQLite catalogue file with 16 KB pages; an existing one is left
-// alone. A use-case row (its served JSON beside the searchable text) is some 4.5 KB: in a
-// 16 KB page it stays in one page instead of spilling onto overflow pages, so every write
-// dirties, and sends through the WAL, fewer pages. The page size must be set before the first
+// createSQLite makes a new SQLite catalogue file with 4 KB pages; an existing one is left
+// alone. Every page a commit dirties goes through the WAL whole, and a write dirties a page in
+// each b-tree it touches (the row, the revision, three list indexes, the feed), mostly to
+// change a few hundred bytes there: small pages keep that cheap, and the largest rows (a
+// revision's JSON, some 2.5 KB) still fit in one. The page size must be set before the first
 // table exists and before the file is put in WAL mode, hence this step before the real open.
 func createSQLite(path string) error {
 	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
@@ -286,7 +299,7 @@ func createSQLite(path string) error {
 		return fmt.Errorf("create %s: %w", path, err)
 	}
 	defer db.Close()
-	_, err = db.Exec(`PRAGMA page_size = 16384; CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`)
+	_, err = db.Exec(`PRAGMA page_size = 4096; CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`)
 	if err != nil {
 		return fmt.Errorf("create %s: %w", path, err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -62,20 +61,12 @@ func (s *Store) CreateUseCase(ctx context.Context, p catalog.Principal, d catalo
 		if err != nil {
 			return err
 		}
-		var pk int64
-		if err := tx.row(`INSERT INTO usecases (id, organisation_id, title, title_key, summary, description, tags_text,
-			category, policy_area, maturity, sharing, version, created_at, updated_at, doc)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
-			[]any{uc.ID, d.OrganisationID, d.Title, titleKey(d.Title), d.Summary, d.Description, strings.Join(d.Tags, " "),
-				string(d.Category), string(d.PolicyArea), string(d.Maturity), string(d.Sharing), 1, micros(now), micros(now), doc},
-			&pk); err != nil {
+		docPK, err := s.recordChange(tx, p, &uc, doc, catalog.Draft{}.ChangedFields(d), now)
+		if err != nil {
 			return err
 		}
-		if err := writeTags(tx, pk, d.Tags, false); err != nil {
-			return err
-		}
-		fields := catalog.Draft{}.ChangedFields(d)
-		if err := s.recordChange(tx, p, &uc, doc, fields, now); err != nil {
+		if _, err := s.engine.insertUseCase(tx, useCaseWrite{id: uc.ID, draft: &d, version: 1,
+			created: micros(now), updated: micros(now), docPK: docPK}); err != nil {
 			return err
 		}
 		if idem != nil {
@@ -134,35 +125,23 @@ func requireOrganisation(tx txn, org string) error {
 	return nil
 }
 
-func writeTags(tx txn, pk int64, tags []string, replace bool) error {
-	if replace {
-		if err := exec(tx, `DELETE FROM usecase_tags WHERE usecase_pk = ?`, pk); err != nil {
-			return err
-		}
-	}
-	for _, t := range tags {
-		if err := exec(tx, `INSERT INTO usecase_tags (tag, usecase_pk) VALUES (?, ?)`, t, pk); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// recordChange writes the revision of a change and moves the use-case to the head of the
-// change feed. doc is nil for a deletion.
-func (s *Store) recordChange(tx txn, p catalog.Principal, uc *catalog.UseCase, doc []byte, fields []string, now time.Time) error {
+// recordChange writes the revision of a change, which holds the use-case's JSON, and moves
+// the use-case to the head of the change feed. doc is nil for a deletion. It returns the
+// revision's pk.
+func (s *Store) recordChange(tx txn, p catalog.Principal, uc *catalog.UseCase, doc []byte, fields []string, now time.Time) (int64, error) {
 	fieldsJSON, _ := json.Marshal(fields)
 	deleted := doc == nil
-	if err := exec(tx, `INSERT INTO revisions (usecase_id, version, changed_at, key_id, key_name, key_org, owner_org, sharing, deleted, changed_fields, doc)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		uc.ID, uc.Version, micros(now), p.KeyID, p.KeyName, p.OrganisationID, uc.OrganisationID, string(uc.Sharing),
-		deleted, string(fieldsJSON), doc); err != nil {
-		return err
+	var revPK int64
+	if err := tx.row(`INSERT INTO revisions (usecase_id, version, changed_at, key_id, key_name, key_org, owner_org, sharing, deleted, changed_fields, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
+		[]any{uc.ID, uc.Version, micros(now), p.KeyID, p.KeyName, p.OrganisationID, uc.OrganisationID, string(uc.Sharing),
+			deleted, string(fieldsJSON), doc}, &revPK); err != nil {
+		return 0, err
 	}
 	// A bare MAX() of an indexed column reads the index's last entry (as generation does).
 	var last sql.NullInt64
 	if err := tx.row(`SELECT MAX(seq) FROM changes`, nil, &last); err != nil {
-		return err
+		return 0, err
 	}
 	seq := last.Int64 + 1
 	var deletedAt any
@@ -171,7 +150,7 @@ func (s *Store) recordChange(tx txn, p catalog.Principal, uc *catalog.UseCase, d
 	}
 	public := uc.Sharing == catalog.SharingPublic
 	consortium := uc.Sharing == catalog.SharingConsortium
-	return exec(tx, `INSERT INTO changes (usecase_id, seq, organisation_id, sharing, ever_public, ever_consortium, changed_at, deleted_at)
+	return revPK, exec(tx, `INSERT INTO changes (usecase_id, seq, organisation_id, sharing, ever_public, ever_consortium, changed_at, deleted_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (usecase_id) DO UPDATE SET seq = excluded.seq, organisation_id = excluded.organisation_id,
 			sharing = excluded.sharing, changed_at = excluded.changed_at, deleted_at = excluded.deleted_at,
@@ -198,7 +177,8 @@ func (s *Store) loadForWrite(tx txn, p catalog.Principal, id string, ifVersion i
 	}
 	var r usecaseRow
 	var sharing string
-	err := tx.row(`SELECT pk, id, organisation_id, sharing, version, doc FROM usecases WHERE id = ?`, []any{id},
+	err := tx.row(`SELECT u.pk, u.id, u.organisation_id, u.sharing, u.version, d.doc
+		FROM usecases u JOIN revisions d ON d.pk = u.doc_pk WHERE u.id = ?`, []any{id},
 		&r.pk, &r.id, &r.org, &sharing, &r.version, &r.doc)
 	r.sharing = catalog.Sharing(sharing)
 	switch {
@@ -264,17 +244,12 @@ func (s *Store) UpdateUseCase(ctx context.Context, p catalog.Principal, id strin
 		if err != nil {
 			return err
 		}
-		if err := exec(tx, `UPDATE usecases SET organisation_id = ?, title = ?, title_key = ?, summary = ?, description = ?,
-			tags_text = ?, category = ?, policy_area = ?, maturity = ?, sharing = ?, version = ?, updated_at = ?, doc = ?
-			WHERE pk = ?`,
-			d.OrganisationID, d.Title, titleKey(d.Title), d.Summary, d.Description, strings.Join(d.Tags, " "),
-			string(d.Category), string(d.PolicyArea), string(d.Maturity), string(d.Sharing), uc.Version, micros(now), doc, r.pk); err != nil {
+		docPK, err := s.recordChange(tx, p, uc, doc, fields, now)
+		if err != nil {
 			return err
 		}
-		if err := writeTags(tx, r.pk, d.Tags, true); err != nil {
-			return err
-		}
-		if err := s.recordChange(tx, p, uc, doc, fields, now); err != nil {
+		if err := s.engine.updateUseCase(tx, r.pk, &old, useCaseWrite{id: uc.ID, draft: &d, version: uc.Version,
+			created: micros(uc.CreatedAt), updated: micros(now), docPK: docPK}); err != nil {
 			return err
 		}
 		changed = true
@@ -297,13 +272,12 @@ func (s *Store) DeleteUseCase(ctx context.Context, p catalog.Principal, id strin
 		if err != nil {
 			return err
 		}
-		// Its tags go with it (ON DELETE CASCADE), its full-text entry by trigger or
-		// generated column.
-		if err := exec(tx, `DELETE FROM usecases WHERE pk = ?`, r.pk); err != nil {
+		if err := s.engine.deleteUseCase(tx, r.pk); err != nil {
 			return err
 		}
 		uc.Version++
-		return s.recordChange(tx, p, uc, nil, []string{}, s.now().UTC().Truncate(time.Microsecond))
+		_, err = s.recordChange(tx, p, uc, nil, []string{}, s.now().UTC().Truncate(time.Microsecond))
+		return err
 	})
 	if err == nil {
 		s.notify.broadcast()

@@ -17,7 +17,8 @@ func (s *Store) FindUseCase(ctx context.Context, p catalog.Principal, id string)
 	}
 	var d catalog.Document
 	var sharing string
-	if err := s.queryOne(ctx, `SELECT id, organisation_id, sharing, version, doc FROM usecases WHERE id = ?`, []any{id},
+	if err := s.queryOne(ctx, `SELECT u.id, u.organisation_id, u.sharing, u.version, d.doc
+		FROM usecases u JOIN revisions d ON d.pk = u.doc_pk WHERE u.id = ?`, []any{id},
 		&d.ID, &d.OrganisationID, &sharing, &d.Version, &d.JSON); err != nil {
 		if err == sql.ErrNoRows {
 			return nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
@@ -96,8 +97,8 @@ func (s *Store) FindUseCases(ctx context.Context, p catalog.Principal, f catalog
 	if sel.rank != "" {
 		rank = sel.rank
 	}
-	from, args := sel.from()
-	query := "SELECT u.pk, u.updated_at, u.created_at, u.title_key, " + rank + ", u.doc" + from +
+	from, args := sel.fromDocs()
+	query := "SELECT u.pk, u.updated_at, u.created_at, u.title_key, " + rank + ", d.doc" + from +
 		" ORDER BY " + ord.by + " LIMIT ?"
 	rows, err := s.query(ctx, query, append(args, f.Limit+1)...)
 	if err != nil {
@@ -188,9 +189,7 @@ func (s *Store) CountFacets(ctx context.Context, p catalog.Principal, f catalog.
 			return nil, err
 		}
 	}
-	tagQuery := "SELECT t.tag, COUNT(*) AS n FROM usecase_tags t WHERE t.usecase_pk IN (SELECT u.pk" + from +
-		") GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT ?"
-	if facets.Tags, err = s.counted(ctx, tagQuery, append(args, catalog.TopTags)); err != nil {
+	if facets.Tags, err = s.counted(ctx, s.engine.tagCounts(from), append(args, catalog.TopTags)); err != nil {
 		return nil, err
 	}
 	// Use-cases without a policy area are counted under the empty value; the facet lists only
