@@ -3,12 +3,10 @@ package httpapi
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
 
-	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/labstack/echo/v4"
 
 	"github.com/usecat/usecat/internal/catalog"
@@ -174,45 +172,12 @@ func (s *Server) handleReplaceUseCase(c echo.Context) error {
 //	@Failure		503			{object}	Problem	"The database is unavailable or the request took too long"
 //	@Router			/api/v1/usecases/{id} [patch]
 func (s *Server) handlePatchUseCase(c echo.Context) error {
-	return s.update(c, []string{mimeMergePatch, mimeJSON}, func(current catalog.Draft, patch []byte) (catalog.Draft, error) {
-		// Check the patch's own fields first, so an unknown field is named as sent.
-		var probe catalog.Draft
-		if err := decodeStrict(withoutNulls(patch), &probe, readOnlyFields...); err != nil {
-			return current, err
-		}
-		doc, err := json.Marshal(current)
-		if err != nil {
-			return current, err
-		}
-		merged, err := jsonpatch.MergePatch(doc, patch)
-		if err != nil {
-			return current, malformedBody("is not a JSON Merge Patch")
-		}
-		var d catalog.Draft
-		err = decodeStrict(merged, &d, readOnlyFields...)
-		return d, err
-	})
+	return s.update(c, []string{mimeMergePatch, mimeJSON}, mergeDraft)
 }
 
-// withoutNulls drops top-level null members of a patch (they delete, and need no type check).
-func withoutNulls(patch []byte) []byte {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(patch, &m) != nil {
-		return patch
-	}
-	for k, v := range m {
-		if string(v) == "null" {
-			delete(m, k)
-		}
-	}
-	b, _ := json.Marshal(m)
-	return b
-}
-
-// update runs a PUT or PATCH. The new draft is worked out here, from the version the client
-// named, rather than inside the store's transaction: SQLite has one writer, and JSON work done
-// while holding it would hold up every other write. The store applies the draft only if the
-// use-case is still at that version, so nothing can slip in between.
+// update runs a PUT or PATCH: the store reads the use-case, checks the key may change it at
+// the version in If-Match, and stores change(current draft, body) unless the use-case has
+// moved on meanwhile.
 func (s *Server) update(c echo.Context, accepted []string, change func(current catalog.Draft, body []byte) (catalog.Draft, error)) error {
 	id, ok := useCaseID(c.Param("id"))
 	if !ok {
@@ -226,26 +191,8 @@ func (s *Server) update(c echo.Context, accepted []string, change func(current c
 	if err != nil {
 		return err
 	}
-	ctx, p := c.Request().Context(), principal(c)
-	cur, err := s.cfg.UseCases.FindUseCase(ctx, p, id)
-	if err != nil {
-		return err
-	}
-	if !p.CanEdit(cur.OrganisationID) {
-		return catalog.Errorf(catalog.ErrForbidden, "this key may not change use-cases of organisation %q", cur.OrganisationID)
-	}
-	if cur.Version != version {
-		return catalog.Errorf(catalog.ErrPreconditionFailed, "the use-case is at version %d, not %d; fetch it again and reapply your change", cur.Version, version)
-	}
-	var current catalog.UseCase
-	if err := json.Unmarshal(cur.JSON, &current); err != nil {
-		return err
-	}
-	next, err := change(current.Draft, body)
-	if err != nil {
-		return err
-	}
-	doc, err := s.cfg.UseCases.UpdateUseCase(ctx, p, id, version, func(catalog.Draft) (catalog.Draft, error) { return next, nil })
+	doc, err := s.cfg.UseCases.UpdateUseCase(c.Request().Context(), principal(c), id, version,
+		func(current catalog.Draft) (catalog.Draft, error) { return change(current, body) })
 	if err != nil {
 		return err
 	}

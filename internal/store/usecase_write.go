@@ -6,19 +6,19 @@ import (
 	"encoding/json"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/google/uuid"
 
 	"github.com/usecat/usecat/internal/catalog"
 )
 
-// usecaseRow is the stored form of a use-case; doc is the served JSON.
+// usecaseRow is what a write needs to know of a stored use-case.
 type usecaseRow struct {
 	pk      int64
 	id      string
 	org     string
 	sharing catalog.Sharing
 	version int
-	doc     []byte
 }
 
 // CreateUseCase stores a new use-case. With idem set, a retry of the same request within
@@ -38,8 +38,17 @@ func (s *Store) CreateUseCase(ctx context.Context, p catalog.Principal, d catalo
 		return nil, err
 	}
 	now := s.now().UTC().Truncate(time.Microsecond)
+	uc := catalog.UseCase{ID: uuid.Must(uuid.NewV7()).String(), Draft: d, CreatedAt: now, UpdatedAt: now, Version: 1}
+	if d.Sharing != catalog.SharingPrivate {
+		uc.PublishedAt = &now
+	}
+	doc, err := json.Marshal(uc)
+	if err != nil {
+		return nil, err
+	}
+	fields := catalog.Draft{}.ChangedFields(d)
 	var out *catalog.Document
-	err := s.inTx(ctx, func(tx txn) error {
+	err = s.inTx(ctx, func(tx txn) error {
 		if err := s.engine.lockChanges(tx); err != nil {
 			return err
 		}
@@ -53,15 +62,7 @@ func (s *Store) CreateUseCase(ctx context.Context, p catalog.Principal, d catalo
 		if err := requireOrganisation(tx, d.OrganisationID); err != nil {
 			return err
 		}
-		uc := catalog.UseCase{ID: uuid.Must(uuid.NewV7()).String(), Draft: d, CreatedAt: now, UpdatedAt: now, Version: 1}
-		if d.Sharing != catalog.SharingPrivate {
-			uc.PublishedAt = &now
-		}
-		doc, err := json.Marshal(uc)
-		if err != nil {
-			return err
-		}
-		docPK, err := s.recordChange(tx, p, &uc, doc, catalog.Draft{}.ChangedFields(d), now)
+		docPK, err := s.recordChange(tx, p, &uc, doc, fields, now)
 		if err != nil {
 			return err
 		}
@@ -166,117 +167,130 @@ func b2i(b bool) int {
 	return 0
 }
 
-// loadForWrite starts a change to a use-case inside a write transaction: it takes the change
-// feed's lock, reads the use-case, checks p may change it at version ifVersion and decodes it.
-func (s *Store) loadForWrite(tx txn, p catalog.Principal, id string, ifVersion int) (*usecaseRow, *catalog.UseCase, error) {
+// lockRow starts a change to a use-case inside a write transaction: it takes the change feed's
+// lock, reads the use-case's row and checks p may change it at version ifVersion.
+func (s *Store) lockRow(tx txn, p catalog.Principal, id string, ifVersion int) (*usecaseRow, error) {
 	if !validID(id) {
-		return nil, nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
+		return nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
 	}
 	if err := s.engine.lockChanges(tx); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	var r usecaseRow
+	r := usecaseRow{id: id}
 	var sharing string
-	err := tx.row(`SELECT u.pk, u.id, u.organisation_id, u.sharing, u.version, d.doc
-		FROM usecases u JOIN revisions d ON d.pk = u.doc_pk WHERE u.id = ?`, []any{id},
-		&r.pk, &r.id, &r.org, &sharing, &r.version, &r.doc)
+	err := tx.row(`SELECT pk, organisation_id, sharing, version FROM usecases WHERE id = ?`, []any{id},
+		&r.pk, &r.org, &sharing, &r.version)
 	r.sharing = catalog.Sharing(sharing)
+	if err == nil {
+		err = checkWrite(p, id, r.org, r.sharing, r.version, ifVersion)
+	}
+	if err == sql.ErrNoRows {
+		return nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
+	}
+	return &r, err
+}
+
+// checkWrite tells whether p may change the use-case id of org at sharing, now at version,
+// as the version ifVersion: 404 if p may not see it, 403 if p may not change it, 412 if it
+// has moved on.
+func checkWrite(p catalog.Principal, id, org string, sharing catalog.Sharing, version, ifVersion int) error {
 	switch {
-	case err == sql.ErrNoRows || (err == nil && !p.CanSee(r.org, r.sharing)):
-		return nil, nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
-	case err != nil:
-		return nil, nil, err
-	case !p.CanEdit(r.org):
-		return nil, nil, catalog.Errorf(catalog.ErrForbidden, "this key may not change use-cases of organisation %q", r.org)
-	case r.version != ifVersion:
-		return nil, nil, catalog.Errorf(catalog.ErrPreconditionFailed, "the use-case is at version %d, not %d; fetch it again and reapply your change", r.version, ifVersion)
+	case !p.CanSee(org, sharing):
+		return catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
+	case !p.CanEdit(org):
+		return catalog.Errorf(catalog.ErrForbidden, "this key may not change use-cases of organisation %q", org)
+	case version != ifVersion:
+		return catalog.Errorf(catalog.ErrPreconditionFailed, "the use-case is at version %d, not %d; fetch it again and reapply your change", version, ifVersion)
 	}
-	var uc catalog.UseCase
-	if err := json.Unmarshal(r.doc, &uc); err != nil {
-		return nil, nil, err
-	}
-	return &r, &uc, nil
+	return nil
 }
 
 // UpdateUseCase replaces the draft of a use-case still at ifVersion with change(current).
+//
+// The new version is worked out before the write transaction, from the use-case as a reader
+// sees it: SQLite has one writer, and decoding, checking and encoding JSON while holding it
+// would hold up every other write. The transaction then applies it only if the use-case is
+// still at ifVersion, which it was when read, so nothing can slip in between.
 func (s *Store) UpdateUseCase(ctx context.Context, p catalog.Principal, id string, ifVersion int, change func(catalog.Draft) (catalog.Draft, error)) (*catalog.Document, error) {
-	var out *catalog.Document
-	changed := false
-	err := s.inTx(ctx, func(tx txn) error {
-		r, uc, err := s.loadForWrite(tx, p, id, ifVersion)
+	cur, err := s.FindUseCase(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkWrite(p, id, cur.OrganisationID, cur.Sharing, cur.Version, ifVersion); err != nil {
+		return nil, err
+	}
+	var uc catalog.UseCase
+	if err := jsonv2.Unmarshal(cur.JSON, &uc); err != nil {
+		return nil, err
+	}
+	old := uc.Draft
+	d, err := change(old.Clone())
+	if err != nil {
+		return nil, err
+	}
+	d.Normalize()
+	if d.OrganisationID == "" {
+		d.OrganisationID = cur.OrganisationID
+	}
+	moved := d.OrganisationID != cur.OrganisationID
+	if moved && !p.IsAdmin() {
+		return nil, catalog.Errorf(catalog.ErrForbidden, "only an admin key may move a use-case to another organisation")
+	}
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	fields := old.ChangedFields(d)
+	if len(fields) == 0 {
+		return cur, nil
+	}
+	now := s.now().UTC().Truncate(time.Microsecond)
+	if !now.After(uc.UpdatedAt) {
+		now = uc.UpdatedAt.Add(time.Microsecond) // updated_at never goes backwards
+	}
+	uc.Draft, uc.UpdatedAt, uc.Version = d, now, uc.Version+1
+	if uc.PublishedAt == nil && d.Sharing != catalog.SharingPrivate {
+		uc.PublishedAt = &now
+	}
+	doc, err := json.Marshal(uc)
+	if err != nil {
+		return nil, err
+	}
+	err = s.inTx(ctx, func(tx txn) error {
+		r, err := s.lockRow(tx, p, id, ifVersion)
 		if err != nil {
 			return err
 		}
-		old := uc.Draft
-		d, err := change(old.Clone())
-		if err != nil {
-			return err
-		}
-		d.Normalize()
-		if d.OrganisationID == "" {
-			d.OrganisationID = r.org
-		}
-		if d.OrganisationID != r.org {
-			if !p.IsAdmin() {
-				return catalog.Errorf(catalog.ErrForbidden, "only an admin key may move a use-case to another organisation")
-			}
+		if moved {
 			if err := requireOrganisation(tx, d.OrganisationID); err != nil {
 				return err
 			}
 		}
-		if err := d.Validate(); err != nil {
-			return err
-		}
-		fields := old.ChangedFields(d)
-		if len(fields) == 0 {
-			out = &catalog.Document{ID: r.id, OrganisationID: r.org, Sharing: r.sharing, Version: r.version, JSON: r.doc}
-			return nil
-		}
-		now := s.now().UTC().Truncate(time.Microsecond)
-		if !now.After(uc.UpdatedAt) {
-			now = uc.UpdatedAt.Add(time.Microsecond) // updated_at never goes backwards
-		}
-		uc.Draft, uc.UpdatedAt, uc.Version = d, now, uc.Version+1
-		if uc.PublishedAt == nil && d.Sharing != catalog.SharingPrivate {
-			uc.PublishedAt = &now
-		}
-		doc, err := json.Marshal(uc)
+		docPK, err := s.recordChange(tx, p, &uc, doc, fields, now)
 		if err != nil {
 			return err
 		}
-		docPK, err := s.recordChange(tx, p, uc, doc, fields, now)
-		if err != nil {
-			return err
-		}
-		if err := s.engine.updateUseCase(tx, r.pk, &old, useCaseWrite{id: uc.ID, draft: &d, version: uc.Version,
-			created: micros(uc.CreatedAt), updated: micros(now), docPK: docPK}); err != nil {
-			return err
-		}
-		changed = true
-		out = &catalog.Document{ID: uc.ID, OrganisationID: d.OrganisationID, Sharing: d.Sharing, Version: uc.Version, JSON: doc}
-		return nil
+		return s.engine.updateUseCase(tx, r.pk, &old, useCaseWrite{id: uc.ID, draft: &d, version: uc.Version,
+			created: micros(uc.CreatedAt), updated: micros(now), docPK: docPK})
 	})
 	if err != nil {
 		return nil, err
 	}
-	if changed {
-		s.notify.broadcast()
-	}
-	return out, nil
+	s.notify.broadcast()
+	return &catalog.Document{ID: uc.ID, OrganisationID: d.OrganisationID, Sharing: d.Sharing, Version: uc.Version, JSON: doc}, nil
 }
 
 // DeleteUseCase deletes a use-case still at ifVersion. Its revisions stay, for admins.
 func (s *Store) DeleteUseCase(ctx context.Context, p catalog.Principal, id string, ifVersion int) error {
 	err := s.inTx(ctx, func(tx txn) error {
-		r, uc, err := s.loadForWrite(tx, p, id, ifVersion)
+		r, err := s.lockRow(tx, p, id, ifVersion)
 		if err != nil {
 			return err
 		}
 		if err := s.engine.deleteUseCase(tx, r.pk); err != nil {
 			return err
 		}
-		uc.Version++
-		_, err = s.recordChange(tx, p, uc, nil, []string{}, s.now().UTC().Truncate(time.Microsecond))
+		gone := catalog.UseCase{ID: id, Draft: catalog.Draft{OrganisationID: r.org, Sharing: r.sharing}, Version: r.version + 1}
+		_, err = s.recordChange(tx, p, &gone, nil, []string{}, s.now().UTC().Truncate(time.Microsecond))
 		return err
 	})
 	if err == nil {
