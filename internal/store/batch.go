@@ -30,7 +30,9 @@ type writeJob struct {
 // maxGroup bounds a group so one commit never holds a crowd of requests for long.
 const maxGroup = 64
 
-// groupTimeout bounds a whole group's transaction.
+// groupTimeout bounds the wait for the write lock (another process may hold it) and a group's
+// commit. The statements in between run without a deadline: they wait for no lock, and the
+// driver runs a statement under a deadline on a goroutine of its own, a cost on every one.
 const groupTimeout = 30 * time.Second
 
 // startWriter takes the writer connection for good and runs the group-commit loop on it until
@@ -110,7 +112,7 @@ func (s *Store) startWriter(ctx context.Context) error {
 func (s *Store) commitGroup(t *connTxn, group []*writeJob) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), groupTimeout)
 	defer cancel()
-	t.ctx = ctx
+	t.ctx = context.Background()
 	results := make([]error, len(group))
 	answer := func(err error) bool {
 		for i, j := range group {

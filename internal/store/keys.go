@@ -150,7 +150,7 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (catalog.Princi
 		return catalog.Anonymous, bad
 	}
 	var r keyRow
-	err := queryRow(s.read.WithContext(ctx), `SELECT id, organisation_id, name, role, hash, revoked_at FROM api_keys WHERE id = ?`, []any{id},
+	err := s.queryOne(ctx, `SELECT id, organisation_id, name, role, hash, revoked_at FROM api_keys WHERE id = ?`, []any{id},
 		&r.ID, &r.OrganisationID, &r.Name, &r.Role, &r.Hash, &r.RevokedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return catalog.Anonymous, bad
