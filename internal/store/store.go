@@ -42,6 +42,7 @@ type Store struct {
 	now     catalog.Clock
 	notify  *notifier
 	counts  *countCache
+	recent  *recentDocs
 	fast    readStmts
 	closed  atomic.Bool
 	closing sync.RWMutex // held to send on jobs, so Close never closes it under a sender
@@ -88,7 +89,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Readers <= 0 {
 		cfg.Readers = 8
 	}
-	s := &Store{log: cfg.Logger, now: cfg.Clock, notify: newNotifier(), counts: newCountCache(), touched: newTouchSet()}
+	s := &Store{log: cfg.Logger, now: cfg.Clock, notify: newNotifier(), counts: newCountCache(), recent: newRecentDocs(), touched: newTouchSet()}
 	gcfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, PrepareStmt: true}
 	var err error
 	if strings.HasPrefix(cfg.URL, "postgres://") || strings.HasPrefix(cfg.URL, "postgresql://") {

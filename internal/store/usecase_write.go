@@ -83,6 +83,9 @@ func (s *Store) CreateUseCase(ctx context.Context, p catalog.Principal, d catalo
 		return nil, err
 	}
 	s.notify.broadcast()
+	if out.JSON != nil && out.Version == 1 && out.ID == uc.ID {
+		s.recent.put(out, uc)
+	}
 	return out, nil
 }
 
@@ -212,15 +215,19 @@ func checkWrite(p catalog.Principal, id, org string, sharing catalog.Sharing, ve
 // would hold up every other write. The transaction then applies it only if the use-case is
 // still at ifVersion, which it was when read, so nothing can slip in between.
 func (s *Store) UpdateUseCase(ctx context.Context, p catalog.Principal, id string, ifVersion int, change func(catalog.Draft) (catalog.Draft, error)) (*catalog.Document, error) {
-	cur, err := s.FindUseCase(ctx, p, id)
-	if err != nil {
-		return nil, err
+	cur, uc, ok := s.recent.get(id, ifVersion)
+	if !ok {
+		var err error
+		if cur, err = s.FindUseCase(ctx, p, id); err != nil {
+			return nil, err
+		}
+		if cur.Version == ifVersion {
+			if err := jsonv2.Unmarshal(cur.JSON, &uc); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if err := checkWrite(p, id, cur.OrganisationID, cur.Sharing, cur.Version, ifVersion); err != nil {
-		return nil, err
-	}
-	var uc catalog.UseCase
-	if err := jsonv2.Unmarshal(cur.JSON, &uc); err != nil {
 		return nil, err
 	}
 	old := uc.Draft
@@ -273,10 +280,13 @@ func (s *Store) UpdateUseCase(ctx context.Context, p catalog.Principal, id strin
 			created: micros(uc.CreatedAt), updated: micros(now), docPK: docPK})
 	})
 	if err != nil {
+		s.recent.forget(id)
 		return nil, err
 	}
 	s.notify.broadcast()
-	return &catalog.Document{ID: uc.ID, OrganisationID: d.OrganisationID, Sharing: d.Sharing, Version: uc.Version, JSON: doc}, nil
+	out := &catalog.Document{ID: uc.ID, OrganisationID: d.OrganisationID, Sharing: d.Sharing, Version: uc.Version, JSON: doc}
+	s.recent.put(out, uc)
+	return out, nil
 }
 
 // DeleteUseCase deletes a use-case still at ifVersion. Its revisions stay, for admins.
@@ -293,6 +303,7 @@ func (s *Store) DeleteUseCase(ctx context.Context, p catalog.Principal, id strin
 		_, err = s.recordChange(tx, p, &gone, nil, []string{}, s.now().UTC().Truncate(time.Microsecond))
 		return err
 	})
+	s.recent.forget(id)
 	if err == nil {
 		s.notify.broadcast()
 	}
