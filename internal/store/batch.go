@@ -123,7 +123,7 @@ func (s *Store) commitGroup(t *connTxn, group []*writeJob) bool {
 		}
 		return true
 	}
-	t.last = t.last[:0]
+	t.last, t.seq = t.last[:0], 0
 	if _, err := t.conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return answer(err)
 	}

@@ -43,6 +43,7 @@ type Store struct {
 	notify  *notifier
 	counts  *countCache
 	recent  *recentDocs
+	orgs    sync.Map // ids of organisations known to exist
 	fast    readStmts
 	closed  atomic.Bool
 	closing sync.RWMutex // held to send on jobs, so Close never closes it under a sender

@@ -14,6 +14,10 @@ type txn interface {
 	exec(query string, args ...any) (int64, error)
 	// row runs a query and scans its first row into dest; sql.ErrNoRows when there is none.
 	row(query string, args []any, dest ...any) error
+	// insert runs an INSERT into a table with an integer pk and returns the new row's pk.
+	insert(query string, args ...any) (int64, error)
+	// nextSeq returns the change feed's next sequence number.
+	nextSeq() (int64, error)
 	// execLast runs a statement at the end of the transaction, after every other statement
 	// (now where transactions are not grouped); its error fails the transaction.
 	execLast(query string, args ...any) error
@@ -31,6 +35,22 @@ func (t gormTxn) row(query string, args []any, dest ...any) error {
 	return queryRow(t.db, query, args, dest...)
 }
 
+// A bare MAX() of an indexed column reads the index's last entry (as generation does).
+const maxSeq = `SELECT MAX(seq) FROM changes`
+
+func (t gormTxn) nextSeq() (int64, error) {
+	var last sql.NullInt64
+	err := t.row(maxSeq, nil, &last)
+	return last.Int64 + 1, err
+}
+
+// PostgreSQL reports the new pk through RETURNING.
+func (t gormTxn) insert(query string, args ...any) (int64, error) {
+	var pk int64
+	err := t.row(query+" RETURNING pk", args, &pk)
+	return pk, err
+}
+
 func (t gormTxn) execLast(query string, args ...any) error {
 	_, err := t.exec(query, args...)
 	return err
@@ -45,6 +65,21 @@ type connTxn struct {
 	stmts map[string]*sql.Stmt
 	dirty bool // a statement that may change rows has run since the flag was cleared
 	last  []statement
+	seq   int64 // the last sequence number handed out in this transaction; 0 before the first
+}
+
+// nextSeq reads the feed's last sequence number once a transaction and counts on from it:
+// the writer connection is the only one that writes while it holds the write lock.
+func (t *connTxn) nextSeq() (int64, error) {
+	if t.seq == 0 {
+		var last sql.NullInt64
+		if err := t.row(maxSeq, nil, &last); err != nil {
+			return 0, err
+		}
+		t.seq = last.Int64
+	}
+	t.seq++
+	return t.seq, nil
 }
 
 // statement is a statement and its arguments, kept for later.
@@ -85,6 +120,21 @@ func (t *connTxn) stmt(query string) (*sql.Stmt, error) {
 	}
 	t.stmts[query] = st
 	return st, nil
+}
+
+// SQLite reports the new rowid with the statement's result, which costs less than reading a
+// RETURNING row.
+func (t *connTxn) insert(query string, args ...any) (int64, error) {
+	t.dirty = true
+	st, err := t.stmt(query)
+	if err != nil {
+		return 0, err
+	}
+	res, err := st.ExecContext(t.ctx, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
 }
 
 func (t *connTxn) exec(query string, args ...any) (int64, error) {

@@ -23,11 +23,11 @@ type useCaseWrite struct {
 
 func (sqliteEngine) insertUseCase(tx txn, w useCaseWrite) (int64, error) {
 	d := w.draft
-	var pk int64
-	if err := tx.row(`INSERT INTO usecases (id, organisation_id, title_key, category, policy_area, maturity, sharing,
-		version, created_at, updated_at, tags, doc_pk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
-		[]any{w.id, d.OrganisationID, titleKey(d.Title), string(d.Category), string(d.PolicyArea), string(d.Maturity),
-			string(d.Sharing), w.version, w.created, w.updated, tagsJSON(d.Tags), w.docPK}, &pk); err != nil {
+	pk, err := tx.insert(`INSERT INTO usecases (id, organisation_id, title_key, category, policy_area, maturity, sharing,
+		version, created_at, updated_at, tags, doc_pk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		w.id, d.OrganisationID, titleKey(d.Title), string(d.Category), string(d.PolicyArea), string(d.Maturity),
+		string(d.Sharing), w.version, w.created, w.updated, tagsJSON(d.Tags), w.docPK)
+	if err != nil {
 		return 0, err
 	}
 	return pk, indexText(tx, pk, d)
@@ -99,13 +99,12 @@ func tagsJSON(tags []string) string {
 
 func (postgresEngine) insertUseCase(tx txn, w useCaseWrite) (int64, error) {
 	d := w.draft
-	var pk int64
-	if err := tx.row(`INSERT INTO usecases (id, organisation_id, title, title_key, summary, description, tags_text,
+	pk, err := tx.insert(`INSERT INTO usecases (id, organisation_id, title, title_key, summary, description, tags_text,
 		category, policy_area, maturity, sharing, version, created_at, updated_at, doc_pk)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
-		[]any{w.id, d.OrganisationID, d.Title, titleKey(d.Title), d.Summary, d.Description, strings.Join(d.Tags, " "),
-			string(d.Category), string(d.PolicyArea), string(d.Maturity), string(d.Sharing), w.version, w.created, w.updated, w.docPK},
-		&pk); err != nil {
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		w.id, d.OrganisationID, d.Title, titleKey(d.Title), d.Summary, d.Description, strings.Join(d.Tags, " "),
+		string(d.Category), string(d.PolicyArea), string(d.Maturity), string(d.Sharing), w.version, w.created, w.updated, w.docPK)
+	if err != nil {
 		return 0, err
 	}
 	return pk, writeTags(tx, pk, d.Tags)

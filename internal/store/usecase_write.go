@@ -59,7 +59,7 @@ func (s *Store) CreateUseCase(ctx context.Context, p catalog.Principal, d catalo
 				return err
 			}
 		}
-		if err := requireOrganisation(tx, d.OrganisationID); err != nil {
+		if err := s.requireOrganisation(tx, d.OrganisationID); err != nil {
 			return err
 		}
 		docPK, err := s.recordChange(tx, p, &uc, doc, fields, now)
@@ -116,7 +116,12 @@ func (s *Store) replay(tx txn, p catalog.Principal, idem *catalog.Idempotency, n
 	return d, err
 }
 
-func requireOrganisation(tx txn, org string) error {
+// requireOrganisation refuses a use-case for an organisation that does not exist.
+// Organisations are never deleted, so one seen once is remembered.
+func (s *Store) requireOrganisation(tx txn, org string) error {
+	if _, ok := s.orgs.Load(org); ok {
+		return nil
+	}
 	var n int64
 	if err := tx.row(`SELECT COUNT(*) FROM organisations WHERE id = ?`, []any{org}, &n); err != nil {
 		return err
@@ -126,6 +131,7 @@ func requireOrganisation(tx txn, org string) error {
 		fe.Add("organisation_id", catalog.FieldNotAllowed, "there is no organisation %q", org)
 		return fe.Err("the use-case has invalid fields")
 	}
+	s.orgs.Store(org, true)
 	return nil
 }
 
@@ -135,19 +141,17 @@ func requireOrganisation(tx txn, org string) error {
 func (s *Store) recordChange(tx txn, p catalog.Principal, uc *catalog.UseCase, doc []byte, fields []string, now time.Time) (int64, error) {
 	fieldsJSON, _ := json.Marshal(fields)
 	deleted := doc == nil
-	var revPK int64
-	if err := tx.row(`INSERT INTO revisions (usecase_id, version, changed_at, key_id, key_name, key_org, owner_org, sharing, deleted, changed_fields, doc)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
-		[]any{uc.ID, uc.Version, micros(now), p.KeyID, p.KeyName, p.OrganisationID, uc.OrganisationID, string(uc.Sharing),
-			deleted, string(fieldsJSON), doc}, &revPK); err != nil {
+	revPK, err := tx.insert(`INSERT INTO revisions (usecase_id, version, changed_at, key_id, key_name, key_org, owner_org, sharing, deleted, changed_fields, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		uc.ID, uc.Version, micros(now), p.KeyID, p.KeyName, p.OrganisationID, uc.OrganisationID, string(uc.Sharing),
+		deleted, string(fieldsJSON), doc)
+	if err != nil {
 		return 0, err
 	}
-	// A bare MAX() of an indexed column reads the index's last entry (as generation does).
-	var last sql.NullInt64
-	if err := tx.row(`SELECT MAX(seq) FROM changes`, nil, &last); err != nil {
+	seq, err := tx.nextSeq()
+	if err != nil {
 		return 0, err
 	}
-	seq := last.Int64 + 1
 	var deletedAt any
 	if deleted {
 		deletedAt = micros(now)
@@ -268,7 +272,7 @@ func (s *Store) UpdateUseCase(ctx context.Context, p catalog.Principal, id strin
 			return err
 		}
 		if moved {
-			if err := requireOrganisation(tx, d.OrganisationID); err != nil {
+			if err := s.requireOrganisation(tx, d.OrganisationID); err != nil {
 				return err
 			}
 		}
