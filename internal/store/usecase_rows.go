@@ -50,14 +50,14 @@ func (sqliteEngine) updateUseCase(tx txn, pk int64, old *catalog.Draft, w useCas
 	if sameText(old, d) {
 		return nil
 	}
-	if err := tx.execLast(`DELETE FROM usecases_fts WHERE rowid = ?`, pk); err != nil {
+	if err := tx.execLast(pk, `DELETE FROM usecases_fts WHERE rowid = ?`, pk); err != nil {
 		return err
 	}
 	return indexText(tx, pk, d)
 }
 
 func (sqliteEngine) deleteUseCase(tx txn, pk int64) error {
-	if err := tx.execLast(`DELETE FROM usecases_fts WHERE rowid = ?`, pk); err != nil {
+	if err := tx.execLast(pk, `DELETE FROM usecases_fts WHERE rowid = ?`, pk); err != nil {
 		return err
 	}
 	return exec(tx, `DELETE FROM usecases WHERE pk = ?`, pk)
@@ -77,7 +77,7 @@ func (sqliteEngine) tagCounts(from string) string {
 // indexText adds the searchable text of use-case pk to the full-text index, at the end of
 // the transaction (connTxn.execLast).
 func indexText(tx txn, pk int64, d *catalog.Draft) error {
-	return tx.execLast(`INSERT INTO usecases_fts (rowid, title, summary, description, tags_text) VALUES (?, ?, ?, ?, ?)`,
+	return tx.execLast(pk, `INSERT INTO usecases_fts (rowid, title, summary, description, tags_text) VALUES (?, ?, ?, ?, ?)`,
 		pk, d.Title, d.Summary, d.Description, strings.Join(d.Tags, " "))
 }
 
