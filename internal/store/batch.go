@@ -102,6 +102,13 @@ func (s *Store) startWriter(ctx context.Context) error {
 					s.commitGroup(t, []*writeJob{j})
 				}
 			}
+			if s.restartWAL.Swap(false) {
+				// The checkpointer has copied nearly all of the WAL (checkpoint.go): copy the
+				// rest, so the next commit starts it over.
+				if _, err := conn.ExecContext(context.Background(), "PRAGMA wal_checkpoint(RESTART)"); err != nil {
+					s.log.Warn("checkpoint failed", "error", err)
+				}
+			}
 		}
 	}()
 	return nil

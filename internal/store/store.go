@@ -35,20 +35,22 @@ type Config struct {
 
 // Store is the catalogue's storage. It is safe for concurrent use.
 type Store struct {
-	engine  engine
-	write   *gorm.DB // SQLite: one connection, so writers queue instead of failing with "database is locked"
-	read    *gorm.DB // a pool of readers; the same pool as write on PostgreSQL
-	log     *slog.Logger
-	now     catalog.Clock
-	notify  *notifier
-	counts  *countCache
-	recent  *recentDocs
-	orgs    sync.Map // ids of organisations known to exist
-	fast    readStmts
-	closed  atomic.Bool
-	closing sync.RWMutex // held to send on jobs, so Close never closes it under a sender
-	touched *touchSet
-	stop    chan struct{}
+	engine engine
+	write  *gorm.DB // SQLite: one connection, so writers queue instead of failing with "database is locked"
+	read   *gorm.DB // a pool of readers; the same pool as write on PostgreSQL
+	log    *slog.Logger
+	now    catalog.Clock
+	notify *notifier
+	counts *countCache
+	recent *recentDocs
+	orgs   sync.Map // ids of organisations known to exist
+	// restartWAL asks the SQLite writer to finish a checkpoint between two groups.
+	restartWAL atomic.Bool
+	fast       readStmts
+	closed     atomic.Bool
+	closing    sync.RWMutex // held to send on jobs, so Close never closes it under a sender
+	touched    *touchSet
+	stop       chan struct{}
 
 	jobs       chan *writeJob // SQLite's group-commit queue; nil on PostgreSQL
 	writerDone chan struct{}
