@@ -1,11 +1,16 @@
 package store
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
+
+	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/usecat/usecat/internal/catalog"
 )
@@ -170,6 +175,14 @@ func (s *Store) CountFacets(ctx context.Context, p catalog.Principal, f catalog.
 		return &facets, nil
 	}
 	from, args := sel.from()
+	if s.engine.name() == "sqlite" {
+		facets, err := s.facetsInOnePass(ctx, from, args)
+		if err != nil {
+			return nil, err
+		}
+		s.counts.put(gen, key, facets, 0)
+		return &facets, nil
+	}
 	facets := catalog.Facets{}
 	if err := queryRow(s.read.WithContext(ctx), "SELECT COUNT(*)"+from, args, &facets.Total); err != nil {
 		return nil, s.translate(err)
@@ -214,6 +227,89 @@ func (s *Store) counted(ctx context.Context, query string, args []any) ([]catalo
 		out = append(out, c)
 	}
 	return out, s.translate(rows.Err())
+}
+
+// facetsInOnePass counts every facet in one scan of SQLite's narrow rows: a GROUP BY query per
+// facet and json_each over the tags read every matching row six times (875 ms for 100,000
+// against some 150 ms).
+func (s *Store) facetsInOnePass(ctx context.Context, from string, args []any) (catalog.Facets, error) {
+	rows, err := s.query(ctx, "SELECT u.category, u.maturity, u.policy_area, u.organisation_id, u.tags"+from, args...)
+	if err != nil {
+		return catalog.Facets{}, s.translate(err)
+	}
+	defer rows.Close()
+	var cols [5]map[string]int
+	for i := range cols {
+		cols[i] = map[string]int{}
+	}
+	total := 0
+	var vals [4]string
+	var tags sql.RawBytes
+	for rows.Next() {
+		if err := rows.Scan(&vals[0], &vals[1], &vals[2], &vals[3], &tags); err != nil {
+			return catalog.Facets{}, s.translate(err)
+		}
+		total++
+		for i, v := range vals {
+			cols[i][v]++
+		}
+		if err := eachTag(tags, func(t string) { cols[4][t]++ }); err != nil {
+			return catalog.Facets{}, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return catalog.Facets{}, s.translate(err)
+	}
+	return catalog.Facets{
+		Total:        total,
+		Category:     ranked(cols[0], 0),
+		Maturity:     ranked(cols[1], 0),
+		PolicyArea:   dropEmpty(ranked(cols[2], 0)),
+		Organisation: ranked(cols[3], 0),
+		Tags:         ranked(cols[4], catalog.TopTags),
+	}, nil
+}
+
+// eachTag calls fn with every tag of a stored JSON array of tags. Tags hold no characters JSON
+// escapes (catalog.ValidTag), so the array splits on its commas; anything else is decoded.
+func eachTag(array []byte, fn func(string)) error {
+	inner := bytes.TrimSuffix(bytes.TrimPrefix(array, []byte("[")), []byte("]"))
+	if len(inner) == 0 {
+		return nil
+	}
+	if bytes.IndexByte(inner, '\\') >= 0 {
+		var tags []string
+		if err := jsonv2.Unmarshal(array, &tags); err != nil {
+			return err
+		}
+		for _, t := range tags {
+			fn(t)
+		}
+		return nil
+	}
+	for part := range bytes.SplitSeq(inner, []byte(",")) {
+		fn(string(bytes.Trim(part, `"`)))
+	}
+	return nil
+}
+
+// ranked lists counts most first, then by value, at most limit of them (0: all), as the
+// facet queries order them.
+func ranked(counts map[string]int, limit int) []catalog.Count {
+	out := make([]catalog.Count, 0, len(counts))
+	for v, n := range counts {
+		out = append(out, catalog.Count{Value: v, Count: n})
+	}
+	slices.SortFunc(out, func(a, b catalog.Count) int {
+		if a.Count != b.Count {
+			return cmp.Compare(b.Count, a.Count)
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out
 }
 
 func dropEmpty(in []catalog.Count) []catalog.Count {
