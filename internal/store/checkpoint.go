@@ -26,12 +26,8 @@ const walRestartBytes = 64 << 20
 // writer is asked to copy the rest itself between two groups (restartWAL), after which the WAL
 // starts over. (A RESTART checkpoint here would do the same, but the writer, refused the lock
 // meanwhile, sleeps in SQLite's busy handler in ever longer steps: 150 ms p99s.)
-func (s *Store) checkpoint(db *sql.DB) error {
+func (s *Store) checkpoint(db *sql.DB, pageSize int) error {
 	ctx := context.Background()
-	var pageSize int
-	if err := db.QueryRowContext(ctx, "PRAGMA page_size").Scan(&pageSize); err != nil {
-		return err
-	}
 	for range 20 {
 		start := time.Now()
 		var busy, frames, copied int
@@ -60,6 +56,11 @@ func (s *Store) startCheckpointer(path string, stop <-chan struct{}) error {
 		return err
 	}
 	db.SetMaxOpenConns(1)
+	var pageSize int
+	if err := db.QueryRow("PRAGMA page_size").Scan(&pageSize); err != nil {
+		db.Close()
+		return err
+	}
 	s.checkpointDone = make(chan struct{})
 	go func() {
 		defer close(s.checkpointDone)
@@ -71,7 +72,7 @@ func (s *Store) startCheckpointer(path string, stop <-chan struct{}) error {
 			case <-stop:
 				return
 			case <-t.C:
-				if err := s.checkpoint(db); err != nil {
+				if err := s.checkpoint(db, pageSize); err != nil {
 					s.log.Warn("background checkpoint failed", "error", err)
 				}
 			}

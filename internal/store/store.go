@@ -76,9 +76,6 @@ type engine interface {
 	deleteUseCase(tx txn, pk int64) error
 	// hasTag is the condition that use-case u carries tag.
 	hasTag(tag string) (string, []any)
-	// tagCounts is the query counting the tags of the use-cases selected by from ("FROM
-	// usecases u … WHERE …"), most used first; its last argument is the limit.
-	tagCounts(from string) string
 }
 
 // Open connects to the catalogue and brings its schema up to date.

@@ -133,12 +133,7 @@ func (t *connTxn) stmt(query string) (*sql.Stmt, error) {
 // SQLite reports the new rowid with the statement's result, which costs less than reading a
 // RETURNING row.
 func (t *connTxn) insert(query string, args ...any) (int64, error) {
-	t.dirty = true
-	st, err := t.stmt(query)
-	if err != nil {
-		return 0, err
-	}
-	res, err := st.ExecContext(t.ctx, args...)
+	res, err := t.write(query, args)
 	if err != nil {
 		return 0, err
 	}
@@ -146,16 +141,21 @@ func (t *connTxn) insert(query string, args ...any) (int64, error) {
 }
 
 func (t *connTxn) exec(query string, args ...any) (int64, error) {
-	t.dirty = true
-	st, err := t.stmt(query)
-	if err != nil {
-		return 0, err
-	}
-	res, err := st.ExecContext(t.ctx, args...)
+	res, err := t.write(query, args)
 	if err != nil {
 		return 0, err
 	}
 	return res.RowsAffected()
+}
+
+// write runs a statement that may change rows.
+func (t *connTxn) write(query string, args []any) (sql.Result, error) {
+	t.dirty = true
+	st, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(t.ctx, args...)
 }
 
 func (t *connTxn) row(query string, args []any, dest ...any) error {

@@ -69,11 +69,6 @@ func (sqliteEngine) hasTag(tag string) (string, []any) {
 	return "instr(u.tags, ?) > 0", []any{`"` + tag + `"`}
 }
 
-func (sqliteEngine) tagCounts(from string) string {
-	return "SELECT j.value, COUNT(*) AS n FROM (SELECT u.tags" + from + ") x, json_each(x.tags) j " +
-		"GROUP BY j.value ORDER BY n DESC, j.value LIMIT ?"
-}
-
 // indexText adds the searchable text of use-case pk to the full-text index, at the end of
 // the transaction (connTxn.execLast).
 func indexText(tx txn, pk int64, d *catalog.Draft) error {
@@ -137,7 +132,9 @@ func (postgresEngine) hasTag(tag string) (string, []any) {
 	return "u.pk IN (SELECT usecase_pk FROM usecase_tags WHERE tag = ?)", []any{tag}
 }
 
-func (postgresEngine) tagCounts(from string) string {
+// tagCounts is the query counting the tags of the use-cases selected by from ("FROM usecases u
+// … WHERE …") on PostgreSQL, most used first; its last argument is the limit.
+func tagCounts(from string) string {
 	return "SELECT t.tag, COUNT(*) AS n FROM usecase_tags t WHERE t.usecase_pk IN (SELECT u.pk" + from +
 		") GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT ?"
 }

@@ -15,7 +15,6 @@ import (
 // usecaseRow is what a write needs to know of a stored use-case.
 type usecaseRow struct {
 	pk      int64
-	id      string
 	org     string
 	sharing catalog.Sharing
 	version int
@@ -83,7 +82,7 @@ func (s *Store) CreateUseCase(ctx context.Context, p catalog.Principal, d catalo
 		return nil, err
 	}
 	s.notify.broadcast()
-	if out.JSON != nil && out.Version == 1 && out.ID == uc.ID {
+	if out.ID == uc.ID { // not the replayed answer to an earlier request
 		s.recent.put(out, uc)
 	}
 	return out, nil
@@ -183,7 +182,7 @@ func (s *Store) lockRow(tx txn, p catalog.Principal, id string, ifVersion int) (
 	if err := s.engine.lockChanges(tx); err != nil {
 		return nil, err
 	}
-	r := usecaseRow{id: id}
+	var r usecaseRow
 	var sharing string
 	err := tx.row(`SELECT pk, organisation_id, sharing, version FROM usecases WHERE id = ?`, []any{id},
 		&r.pk, &r.org, &sharing, &r.version)

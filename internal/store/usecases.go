@@ -175,17 +175,24 @@ func (s *Store) CountFacets(ctx context.Context, p catalog.Principal, f catalog.
 		return &facets, nil
 	}
 	from, args := sel.from()
+	count := s.facetsByQueries
 	if s.engine.name() == "sqlite" {
-		facets, err := s.facetsInOnePass(ctx, from, args)
-		if err != nil {
-			return nil, err
-		}
-		s.counts.put(gen, key, facets, 0)
-		return &facets, nil
+		count = s.facetsInOnePass
 	}
+	facets, err := count(ctx, from, args)
+	if err != nil {
+		return nil, err
+	}
+	s.counts.put(gen, key, facets, 0)
+	return &facets, nil
+}
+
+// facetsByQueries counts the facets of the use-cases selected by from with a query per facet
+// (PostgreSQL, whose tags have a table of their own).
+func (s *Store) facetsByQueries(ctx context.Context, from string, args []any) (catalog.Facets, error) {
 	facets := catalog.Facets{}
 	if err := queryRow(s.read.WithContext(ctx), "SELECT COUNT(*)"+from, args, &facets.Total); err != nil {
-		return nil, s.translate(err)
+		return facets, s.translate(err)
 	}
 	groups := []struct {
 		col  string
@@ -196,20 +203,20 @@ func (s *Store) CountFacets(ctx context.Context, p catalog.Principal, f catalog.
 		{"u.policy_area", &facets.PolicyArea},
 		{"u.organisation_id", &facets.Organisation},
 	}
+	var err error
 	for _, g := range groups {
 		q := "SELECT " + g.col + ", COUNT(*) AS n" + from + " GROUP BY " + g.col + " ORDER BY n DESC, " + g.col
 		if *g.dest, err = s.counted(ctx, q, args); err != nil {
-			return nil, err
+			return facets, err
 		}
 	}
-	if facets.Tags, err = s.counted(ctx, s.engine.tagCounts(from), append(args, catalog.TopTags)); err != nil {
-		return nil, err
+	if facets.Tags, err = s.counted(ctx, tagCounts(from), append(args, catalog.TopTags)); err != nil {
+		return facets, err
 	}
 	// Use-cases without a policy area are counted under the empty value; the facet lists only
 	// real values.
 	facets.PolicyArea = dropEmpty(facets.PolicyArea)
-	s.counts.put(gen, key, facets, 0)
-	return &facets, nil
+	return facets, nil
 }
 
 func (s *Store) counted(ctx context.Context, query string, args []any) ([]catalog.Count, error) {
