@@ -10,9 +10,13 @@ import (
 // sequence) once on SQLite's reader pool and runs them through database/sql directly: GORM's
 // statement building and callbacks cost a tenth of a get by id. PostgreSQL keeps GORM, which
 // rewrites the ? placeholders for it.
+//
+// A statement, once kept, stays until the store closes: another goroutine may be about to run
+// it, and closing it under that goroutine fails its query ("sql: statement is closed"). Past
+// maxReadStmts texts, new ones run unprepared (database/sql prepares and closes them per call).
 type readStmts struct {
 	db    *sql.DB // nil on PostgreSQL
-	mu    sync.Mutex
+	mu    sync.RWMutex
 	stmts map[string]*sql.Stmt
 }
 
@@ -28,24 +32,30 @@ func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows
 	if err != nil {
 		return nil, err
 	}
+	if st == nil {
+		return s.fast.db.QueryContext(ctx, query, args...)
+	}
 	return st.QueryContext(ctx, args...)
 }
 
+// prepare returns the kept statement for query, preparing it when there is room; nil when the
+// cache is full.
 func (r *readStmts) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+	r.mu.RLock()
+	st, ok := r.stmts[query]
+	full := len(r.stmts) >= maxReadStmts
+	r.mu.RUnlock()
+	if ok || full {
+		return st, nil
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if st, ok := r.stmts[query]; ok {
+	if st, ok := r.stmts[query]; ok || len(r.stmts) >= maxReadStmts {
 		return st, nil
 	}
 	st, err := r.db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
-	}
-	if len(r.stmts) >= maxReadStmts {
-		for q, old := range r.stmts {
-			old.Close()
-			delete(r.stmts, q)
-		}
 	}
 	r.stmts[query] = st
 	return st, nil
