@@ -16,7 +16,9 @@ RACE    ?= -race
 
 # swag reads the general API information from internal/httpapi/server.go and the handler
 # annotations in internal/httpapi; the request and response types live there and in the domain.
-SWAG    := $(GO) tool swag init --quiet --parseInternal -g server.go -d internal/httpapi,internal/catalog
+# A member without omitempty is one the server always sends, hence required by default; request
+# bodies take their required members from the catalog's rules instead (internal/apidoc).
+SWAG    := $(GO) tool swag init --quiet --parseInternal --requiredByDefault -g server.go -d internal/httpapi,internal/catalog
 
 # The OpenAPI linter, pinned: later releases need a newer Node.js than Debian's. A global
 # install (as CI does) is used when present; npx fetches it otherwise.
@@ -42,10 +44,11 @@ test: docs-check lint-openapi
 	$(GO) vet -tags $(TAGS) ./...
 	$(GO) test -tags $(TAGS) $(RACE) ./...
 
-## docs: regenerate docs/ (Swagger 2.0, from the swag annotations) and openapi.yaml (OpenAPI 3)
+## docs: regenerate docs/ (Swagger 2.0, from the swag annotations), openapi.yaml (OpenAPI 3, with
+## the validation rules of internal/catalog/rules.go) and the JSON Schemas api/*.schema.json
 docs:
 	$(SWAG) -o docs
-	$(GO) run -tags $(TAGS) ./cmd/apidoc -in docs/swagger.json -out openapi.yaml
+	$(GO) run -tags $(TAGS) ./cmd/apidoc -in docs/swagger.json -out openapi.yaml -schemas api
 
 ## docs-check: regenerate into a temporary folder and fail if docs/ or openapi.yaml differ
 docs-check:
@@ -57,8 +60,8 @@ docs-check:
 			echo "docs/$$f is stale: run make docs and commit the result" >&2; exit 1; \
 		fi; \
 	done && \
-	$(GO) run -tags $(TAGS) ./cmd/apidoc -in "$$tmp/swagger.json" -out openapi.yaml -check && \
-	echo "docs/ and openapi.yaml are up to date"
+	$(GO) run -tags $(TAGS) ./cmd/apidoc -in "$$tmp/swagger.json" -out openapi.yaml -schemas api -check && \
+	echo "docs/, openapi.yaml and api/*.schema.json are up to date"
 
 ## lint-openapi: lint openapi.yaml with Redocly's recommended rules (skipped without Node.js)
 lint-openapi:

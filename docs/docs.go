@@ -2043,7 +2043,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/catalog.Draft"
+                            "$ref": "#/definitions/httpapi.UseCasePatch"
                         }
                     }
                 ],
@@ -2435,6 +2435,10 @@ const docTemplate = `{
     "definitions": {
         "catalog.Count": {
             "type": "object",
+            "required": [
+                "count",
+                "value"
+            ],
             "properties": {
                 "count": {
                     "type": "integer",
@@ -2448,32 +2452,30 @@ const docTemplate = `{
         },
         "catalog.Draft": {
             "type": "object",
+            "required": [
+                "ai_act_risk",
+                "category",
+                "citizen_languages",
+                "data_location",
+                "description",
+                "impact_assessments",
+                "links",
+                "maturity",
+                "models",
+                "personal_data",
+                "sharing",
+                "summary",
+                "tags",
+                "title",
+                "vendors"
+            ],
             "properties": {
                 "ai_act_risk": {
                     "type": "string",
-                    "enum": [
-                        "prohibited",
-                        "high_risk",
-                        "limited_risk",
-                        "minimal_risk",
-                        "not_ai_system",
-                        "undetermined"
-                    ],
                     "example": "limited_risk"
                 },
                 "category": {
                     "type": "string",
-                    "enum": [
-                        "casework_automation",
-                        "multilingual_communication",
-                        "accessible_communication",
-                        "citizen_service",
-                        "document_processing",
-                        "transcription",
-                        "search_and_knowledge",
-                        "decision_support",
-                        "other"
-                    ],
                     "example": "casework_automation"
                 },
                 "citizen_languages": {
@@ -2493,11 +2495,6 @@ const docTemplate = `{
                 },
                 "data_location": {
                     "type": "string",
-                    "enum": [
-                        "eu_eea",
-                        "third_country",
-                        "unknown"
-                    ],
                     "example": "eu_eea"
                 },
                 "description": {
@@ -2518,13 +2515,6 @@ const docTemplate = `{
                 },
                 "maturity": {
                     "type": "string",
-                    "enum": [
-                        "idea",
-                        "in_development",
-                        "pilot",
-                        "in_production",
-                        "retired"
-                    ],
                     "example": "pilot"
                 },
                 "models": {
@@ -2539,37 +2529,13 @@ const docTemplate = `{
                 },
                 "personal_data": {
                     "type": "string",
-                    "enum": [
-                        "none",
-                        "pseudonymised",
-                        "personal",
-                        "special_category",
-                        "undetermined"
-                    ],
                     "example": "personal"
                 },
                 "policy_area": {
                     "type": "string",
-                    "enum": [
-                        "general_public_services",
-                        "defence",
-                        "public_order_and_safety",
-                        "economic_affairs",
-                        "environmental_protection",
-                        "housing_and_community",
-                        "health",
-                        "recreation_and_culture",
-                        "education",
-                        "social_protection"
-                    ],
                     "example": "general_public_services"
                 },
                 "sharing": {
-                    "enum": [
-                        "private",
-                        "consortium",
-                        "public"
-                    ],
                     "allOf": [
                         {
                             "$ref": "#/definitions/catalog.Sharing"
@@ -2612,6 +2578,14 @@ const docTemplate = `{
         },
         "catalog.Facets": {
             "type": "object",
+            "required": [
+                "category",
+                "maturity",
+                "organisation",
+                "policy_area",
+                "tags",
+                "total"
+            ],
             "properties": {
                 "category": {
                     "type": "array",
@@ -2652,6 +2626,11 @@ const docTemplate = `{
         },
         "catalog.FieldError": {
             "type": "object",
+            "required": [
+                "code",
+                "field",
+                "message"
+            ],
             "properties": {
                 "code": {
                     "type": "string",
@@ -2669,23 +2648,17 @@ const docTemplate = `{
         },
         "catalog.ImpactAssessment": {
             "type": "object",
+            "required": [
+                "status",
+                "type"
+            ],
             "properties": {
                 "status": {
                     "type": "string",
-                    "enum": [
-                        "planned",
-                        "done",
-                        "not_required"
-                    ],
                     "example": "done"
                 },
                 "type": {
                     "type": "string",
-                    "enum": [
-                        "dpia",
-                        "fria",
-                        "other"
-                    ],
                     "example": "dpia"
                 },
                 "url": {
@@ -2696,9 +2669,17 @@ const docTemplate = `{
         },
         "catalog.Key": {
             "type": "object",
+            "required": [
+                "created_at",
+                "id",
+                "name",
+                "organisation_id",
+                "role"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2025-09-02T17:00:00Z"
                 },
                 "id": {
@@ -2707,6 +2688,7 @@ const docTemplate = `{
                 },
                 "last_used_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2025-09-03T08:15:00Z"
                 },
                 "name": {
@@ -2718,7 +2700,8 @@ const docTemplate = `{
                     "example": "albertslund"
                 },
                 "revoked_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "role": {
                     "allOf": [
@@ -2732,6 +2715,10 @@ const docTemplate = `{
         },
         "catalog.Link": {
             "type": "object",
+            "required": [
+                "title",
+                "url"
+            ],
             "properties": {
                 "title": {
                     "type": "string",
@@ -2745,15 +2732,13 @@ const docTemplate = `{
         },
         "catalog.Model": {
             "type": "object",
+            "required": [
+                "hosting",
+                "name"
+            ],
             "properties": {
                 "hosting": {
                     "type": "string",
-                    "enum": [
-                        "on_premises",
-                        "eu_cloud",
-                        "non_eu_cloud",
-                        "unknown"
-                    ],
                     "example": "on_premises"
                 },
                 "name": {
@@ -2772,9 +2757,16 @@ const docTemplate = `{
         },
         "catalog.Organisation": {
             "type": "object",
+            "required": [
+                "created_at",
+                "id",
+                "kind",
+                "name"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2025-09-02T17:00:00Z"
                 },
                 "id": {
@@ -2801,9 +2793,18 @@ const docTemplate = `{
         },
         "catalog.Revision": {
             "type": "object",
+            "required": [
+                "changed_at",
+                "changed_fields",
+                "deleted",
+                "key_name",
+                "organisation_id",
+                "version"
+            ],
             "properties": {
                 "changed_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2025-09-03T08:15:00Z"
                 },
                 "changed_fields": {
@@ -2830,7 +2831,8 @@ const docTemplate = `{
                     "example": "albertslund"
                 },
                 "usecase": {
-                    "type": "object"
+                    "type": "object",
+                    "x-ref": "catalog.UseCase"
                 },
                 "version": {
                     "type": "integer",
@@ -2865,10 +2867,12 @@ const docTemplate = `{
             "type": "string",
             "enum": [
                 "private",
+                "private",
                 "consortium",
                 "public"
             ],
             "x-enum-varnames": [
+                "ContactRequiredUnless",
                 "SharingPrivate",
                 "SharingConsortium",
                 "SharingPublic"
@@ -2876,6 +2880,11 @@ const docTemplate = `{
         },
         "catalog.Term": {
             "type": "object",
+            "required": [
+                "da",
+                "en",
+                "value"
+            ],
             "properties": {
                 "da": {
                     "type": "string",
@@ -2893,32 +2902,34 @@ const docTemplate = `{
         },
         "catalog.UseCase": {
             "type": "object",
+            "required": [
+                "ai_act_risk",
+                "category",
+                "citizen_languages",
+                "created_at",
+                "data_location",
+                "description",
+                "id",
+                "impact_assessments",
+                "links",
+                "maturity",
+                "models",
+                "personal_data",
+                "sharing",
+                "summary",
+                "tags",
+                "title",
+                "updated_at",
+                "vendors",
+                "version"
+            ],
             "properties": {
                 "ai_act_risk": {
                     "type": "string",
-                    "enum": [
-                        "prohibited",
-                        "high_risk",
-                        "limited_risk",
-                        "minimal_risk",
-                        "not_ai_system",
-                        "undetermined"
-                    ],
                     "example": "limited_risk"
                 },
                 "category": {
                     "type": "string",
-                    "enum": [
-                        "casework_automation",
-                        "multilingual_communication",
-                        "accessible_communication",
-                        "citizen_service",
-                        "document_processing",
-                        "transcription",
-                        "search_and_knowledge",
-                        "decision_support",
-                        "other"
-                    ],
                     "example": "casework_automation"
                 },
                 "citizen_languages": {
@@ -2938,15 +2949,11 @@ const docTemplate = `{
                 },
                 "created_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2025-09-02T17:00:00Z"
                 },
                 "data_location": {
                     "type": "string",
-                    "enum": [
-                        "eu_eea",
-                        "third_country",
-                        "unknown"
-                    ],
                     "example": "eu_eea"
                 },
                 "description": {
@@ -2955,6 +2962,7 @@ const docTemplate = `{
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
                     "example": "01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f"
                 },
                 "impact_assessments": {
@@ -2971,13 +2979,6 @@ const docTemplate = `{
                 },
                 "maturity": {
                     "type": "string",
-                    "enum": [
-                        "idea",
-                        "in_development",
-                        "pilot",
-                        "in_production",
-                        "retired"
-                    ],
                     "example": "pilot"
                 },
                 "models": {
@@ -2992,41 +2993,18 @@ const docTemplate = `{
                 },
                 "personal_data": {
                     "type": "string",
-                    "enum": [
-                        "none",
-                        "pseudonymised",
-                        "personal",
-                        "special_category",
-                        "undetermined"
-                    ],
                     "example": "personal"
                 },
                 "policy_area": {
                     "type": "string",
-                    "enum": [
-                        "general_public_services",
-                        "defence",
-                        "public_order_and_safety",
-                        "economic_affairs",
-                        "environmental_protection",
-                        "housing_and_community",
-                        "health",
-                        "recreation_and_culture",
-                        "education",
-                        "social_protection"
-                    ],
                     "example": "general_public_services"
                 },
                 "published_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2025-09-03T08:15:00Z"
                 },
                 "sharing": {
-                    "enum": [
-                        "private",
-                        "consortium",
-                        "public"
-                    ],
                     "allOf": [
                         {
                             "$ref": "#/definitions/catalog.Sharing"
@@ -3058,6 +3036,7 @@ const docTemplate = `{
                 },
                 "updated_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2025-09-03T08:15:00Z"
                 },
                 "vendors": {
@@ -3077,6 +3056,12 @@ const docTemplate = `{
         },
         "catalog.Vocabulary": {
             "type": "object",
+            "required": [
+                "da",
+                "en",
+                "name",
+                "terms"
+            ],
             "properties": {
                 "da": {
                     "type": "string",
@@ -3114,6 +3099,7 @@ const docTemplate = `{
                 "deleted_at": {
                     "description": "DeletedAt is when the use-case was deleted or stopped being visible to the caller.",
                     "type": "string",
+                    "format": "date-time",
                     "example": "2025-09-03T08:15:00Z"
                 },
                 "id": {
@@ -3166,6 +3152,10 @@ const docTemplate = `{
         },
         "httpapi.CreatedKey": {
             "type": "object",
+            "required": [
+                "key",
+                "secret"
+            ],
             "properties": {
                 "key": {
                     "$ref": "#/definitions/catalog.Key"
@@ -3191,7 +3181,11 @@ const docTemplate = `{
         "httpapi.JSONFeed": {
             "type": "object",
             "required": [
+                "description",
+                "feed_url",
+                "home_page_url",
                 "items",
+                "language",
                 "title",
                 "version"
             ],
@@ -3238,6 +3232,9 @@ const docTemplate = `{
         },
         "httpapi.JSONFeedAuthor": {
             "type": "object",
+            "required": [
+                "name"
+            ],
             "properties": {
                 "name": {
                     "type": "string",
@@ -3253,7 +3250,13 @@ const docTemplate = `{
             "type": "object",
             "required": [
                 "content_text",
-                "id"
+                "date_modified",
+                "date_published",
+                "id",
+                "language",
+                "summary",
+                "title",
+                "url"
             ],
             "properties": {
                 "authors": {
@@ -3269,10 +3272,12 @@ const docTemplate = `{
                 },
                 "date_modified": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2025-09-03T08:15:00Z"
                 },
                 "date_published": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2025-09-02T17:00:00Z"
                 },
                 "id": {
@@ -3305,12 +3310,16 @@ const docTemplate = `{
                 "url": {
                     "description": "URL is the use-case in the API.",
                     "type": "string",
+                    "format": "uri",
                     "example": "https://usecat.example.dk/api/v1/usecases/01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f"
                 }
             }
         },
         "httpapi.KeyList": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -3322,6 +3331,12 @@ const docTemplate = `{
         },
         "httpapi.Me": {
             "type": "object",
+            "required": [
+                "key_id",
+                "key_name",
+                "organisation",
+                "role"
+            ],
             "properties": {
                 "key_id": {
                     "type": "string",
@@ -3351,17 +3366,16 @@ const docTemplate = `{
         },
         "httpapi.NewKey": {
             "type": "object",
+            "required": [
+                "name",
+                "role"
+            ],
             "properties": {
                 "name": {
                     "type": "string",
                     "example": "ESDH-integration"
                 },
                 "role": {
-                    "enum": [
-                        "reader",
-                        "editor",
-                        "admin"
-                    ],
                     "allOf": [
                         {
                             "$ref": "#/definitions/catalog.Role"
@@ -3373,6 +3387,11 @@ const docTemplate = `{
         },
         "httpapi.NewOrganisation": {
             "type": "object",
+            "required": [
+                "id",
+                "kind",
+                "name"
+            ],
             "properties": {
                 "id": {
                     "type": "string",
@@ -3380,13 +3399,6 @@ const docTemplate = `{
                 },
                 "kind": {
                     "type": "string",
-                    "enum": [
-                        "municipality",
-                        "region",
-                        "state",
-                        "consortium",
-                        "other"
-                    ],
                     "example": "municipality"
                 },
                 "municipality_code": {
@@ -3419,16 +3431,13 @@ const docTemplate = `{
         },
         "httpapi.OrganisationPatch": {
             "type": "object",
+            "required": [
+                "kind",
+                "name"
+            ],
             "properties": {
                 "kind": {
                     "type": "string",
-                    "enum": [
-                        "municipality",
-                        "region",
-                        "state",
-                        "consortium",
-                        "other"
-                    ],
                     "example": "municipality"
                 },
                 "municipality_code": {
@@ -3495,6 +3504,9 @@ const docTemplate = `{
         },
         "httpapi.RevisionList": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -3527,6 +3539,132 @@ const docTemplate = `{
                     "description": "Total is how many use-cases match the filters, on all pages together.",
                     "type": "integer",
                     "example": 64
+                }
+            }
+        },
+        "httpapi.UseCasePatch": {
+            "type": "object",
+            "required": [
+                "ai_act_risk",
+                "category",
+                "citizen_languages",
+                "data_location",
+                "description",
+                "impact_assessments",
+                "links",
+                "maturity",
+                "models",
+                "personal_data",
+                "sharing",
+                "summary",
+                "tags",
+                "title",
+                "vendors"
+            ],
+            "properties": {
+                "ai_act_risk": {
+                    "type": "string",
+                    "example": "limited_risk"
+                },
+                "category": {
+                    "type": "string",
+                    "example": "casework_automation"
+                },
+                "citizen_languages": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "da",
+                        "en",
+                        "uk"
+                    ]
+                },
+                "contact_email": {
+                    "type": "string",
+                    "example": "digitalisering@albertslund.dk"
+                },
+                "data_location": {
+                    "type": "string",
+                    "example": "eu_eea"
+                },
+                "description": {
+                    "type": "string",
+                    "example": "Borgerservice modtager omkring 400 breve om dagen. ..."
+                },
+                "impact_assessments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.ImpactAssessment"
+                    }
+                },
+                "links": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.Link"
+                    }
+                },
+                "maturity": {
+                    "type": "string",
+                    "example": "pilot"
+                },
+                "models": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.Model"
+                    }
+                },
+                "organisation_id": {
+                    "type": "string",
+                    "example": "albertslund"
+                },
+                "personal_data": {
+                    "type": "string",
+                    "example": "personal"
+                },
+                "policy_area": {
+                    "type": "string",
+                    "example": "general_public_services"
+                },
+                "sharing": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/catalog.Sharing"
+                        }
+                    ],
+                    "example": "public"
+                },
+                "started_on": {
+                    "type": "string",
+                    "example": "2025-03-01"
+                },
+                "summary": {
+                    "type": "string",
+                    "example": "En sprogmodel foreslår journalnummer og sagsemne for indgående post, og en medarbejder godkender forslaget."
+                },
+                "tags": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "journalisering",
+                        "esdh"
+                    ]
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Automatisk journalisering af indgående post"
+                },
+                "vendors": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "Netcompany"
+                    ]
                 }
             }
         },

@@ -1,6 +1,7 @@
 // Command apidoc writes usecat's OpenAPI 3 document, openapi.yaml, from the
-// Swagger 2.0 document that swag generates into docs/ (make docs), or with
-// -check fails when openapi.yaml differs from what it would write (make test).
+// Swagger 2.0 document that swag generates into docs/ (make docs), and with
+// -schemas the JSON Schemas of api/ from the same document; with -check it
+// writes nothing and fails when a file differs from what it would write (make test).
 package main
 
 import (
@@ -8,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/usecat/usecat/internal/apidoc"
@@ -16,20 +18,21 @@ import (
 func main() {
 	in := flag.String("in", "docs/swagger.json", "the Swagger 2.0 `file` swag wrote")
 	out := flag.String("out", "openapi.yaml", "the OpenAPI 3 `file` to write or check")
-	check := flag.Bool("check", false, "write nothing; exit 1 if the output file is stale")
+	schemas := flag.String("schemas", "", "also write the JSON Schemas into this `folder` (api)")
+	check := flag.Bool("check", false, "write nothing; exit 1 if an output file is stale")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: apidoc [-check] [-in docs/swagger.json] [-out openapi.yaml]\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: apidoc [-check] [-in docs/swagger.json] [-out openapi.yaml] [-schemas api]\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if err := run(*in, *out, *check); err != nil {
+	if err := run(*in, *out, *schemas, *check); err != nil {
 		// Errors from package apidoc already name it.
 		fmt.Fprintln(os.Stderr, "apidoc:", strings.TrimPrefix(err.Error(), "apidoc: "))
 		os.Exit(1)
 	}
 }
 
-func run(in, out string, check bool) error {
+func run(in, out, schemas string, check bool) error {
 	swagger2, err := os.ReadFile(in)
 	if err != nil {
 		return err
@@ -42,6 +45,26 @@ func run(in, out string, check bool) error {
 	if err != nil {
 		return err
 	}
+	if err := put(out, want, in, check); err != nil {
+		return err
+	}
+	if schemas == "" {
+		return nil
+	}
+	for _, f := range apidoc.SchemaFiles {
+		b, err := apidoc.JSONSchema(doc, f)
+		if err != nil {
+			return err
+		}
+		if err := put(filepath.Join(schemas, f.Name), b, in, check); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// put writes want to the file out, or with check compares them.
+func put(out string, want []byte, in string, check bool) error {
 	if !check {
 		return os.WriteFile(out, want, 0o644)
 	}

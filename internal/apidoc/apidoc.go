@@ -39,7 +39,9 @@ func Convert(swagger2 []byte) (*openapi3.T, error) {
 	if err != nil {
 		return nil, fmt.Errorf("apidoc: convert to openapi 3: %w", err)
 	}
-	fix(doc3, basePath)
+	if err := fix(doc3, basePath); err != nil {
+		return nil, err
+	}
 	if err := doc3.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("apidoc: converted document is invalid: %w", err)
 	}

@@ -1,6 +1,8 @@
 package apidoc
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -38,14 +40,40 @@ var successMedia = []struct {
 var mergePatchMethods = []string{http.MethodPatch}
 
 // fix applies every fix-up to a freshly converted document.
-func fix(doc *openapi3.T, basePath string) {
+func fix(doc *openapi3.T, basePath string) error {
 	fixServers(doc, basePath)
 	bearers := fixBearer(doc)
 	fixOptionalAuth(doc, bearers)
+	if err := fixRules(doc); err != nil {
+		return err
+	}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			fixRequestBody(method, op)
 			fixResponses(path, op)
+		}
+	}
+	dropUnusedSchemas(doc)
+	return nil
+}
+
+// dropUnusedSchemas removes the components nothing refers to any more, such as the named
+// enumerations that fixRules wrote inline.
+func dropUnusedSchemas(doc *openapi3.T) {
+	for {
+		b, err := json.Marshal(doc)
+		if err != nil {
+			return
+		}
+		dropped := false
+		for name := range doc.Components.Schemas {
+			if !bytes.Contains(b, []byte(`"#/components/schemas/`+name+`"`)) {
+				delete(doc.Components.Schemas, name)
+				dropped = true
+			}
+		}
+		if !dropped {
+			return
 		}
 	}
 }

@@ -12,7 +12,7 @@ type Organisation struct {
 	Kind             OrganisationKind `json:"kind" example:"municipality"`
 	MunicipalityCode string           `json:"municipality_code,omitempty" example:"165"`
 	Website          string           `json:"website,omitempty" example:"https://www.albertslund.dk"`
-	CreatedAt        time.Time        `json:"created_at" example:"2025-09-02T17:00:00Z"`
+	CreatedAt        time.Time        `json:"created_at" format:"date-time" example:"2025-09-02T17:00:00Z"`
 }
 
 // Validate checks an organisation and names every bad field.

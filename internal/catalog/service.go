@@ -38,12 +38,12 @@ const IdempotencyWindow = 24 * time.Hour
 // Revision is the state of a use-case after one change (DESIGN 3.4).
 type Revision struct {
 	Version        int             `json:"version" example:"2"`
-	ChangedAt      time.Time       `json:"changed_at" example:"2025-09-03T08:15:00Z"`
+	ChangedAt      time.Time       `json:"changed_at" format:"date-time" example:"2025-09-03T08:15:00Z"`
 	KeyName        string          `json:"key_name" example:"ESDH-integration"`
 	OrganisationID string          `json:"organisation_id" example:"albertslund"` // the changing key's organisation
 	Deleted        bool            `json:"deleted" example:"false"`
 	ChangedFields  []string        `json:"changed_fields" example:"title,summary"`
-	UseCase        json.RawMessage `json:"usecase,omitempty" swaggertype:"object"`
+	UseCase        json.RawMessage `json:"usecase,omitempty" swaggertype:"object" extensions:"x-ref=catalog.UseCase"`
 }
 
 // OrganisationService reads and manages organisations.
@@ -60,9 +60,9 @@ type Key struct {
 	OrganisationID string     `json:"organisation_id" example:"albertslund"`
 	Name           string     `json:"name" example:"ESDH-integration"`
 	Role           Role       `json:"role" example:"editor"`
-	CreatedAt      time.Time  `json:"created_at" example:"2025-09-02T17:00:00Z"`
-	LastUsedAt     *time.Time `json:"last_used_at,omitempty" example:"2025-09-03T08:15:00Z"`
-	RevokedAt      *time.Time `json:"revoked_at,omitempty"`
+	CreatedAt      time.Time  `json:"created_at" format:"date-time" example:"2025-09-02T17:00:00Z"`
+	LastUsedAt     *time.Time `json:"last_used_at,omitempty" format:"date-time" example:"2025-09-03T08:15:00Z"`
+	RevokedAt      *time.Time `json:"revoked_at,omitempty" format:"date-time"`
 }
 
 // KeyService issues, checks and revokes API keys.
@@ -80,7 +80,7 @@ type Change struct {
 	Seq       int64           `json:"seq" example:"1042"`
 	ID        string          `json:"id" example:"01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f"`
 	Deleted   bool            `json:"deleted" example:"false"`
-	DeletedAt *time.Time      `json:"deleted_at,omitempty"`
+	DeletedAt *time.Time      `json:"deleted_at,omitempty" format:"date-time"`
 	UseCase   json.RawMessage `json:"usecase,omitempty" swaggertype:"object"`
 }
 

@@ -14,14 +14,14 @@ type Draft struct {
 	Title             string             `json:"title" example:"Automatisk journalisering af indgående post"`
 	Summary           string             `json:"summary" example:"En sprogmodel foreslår journalnummer og sagsemne for indgående post, og en medarbejder godkender forslaget."`
 	Description       string             `json:"description" example:"Borgerservice modtager omkring 400 breve om dagen. ..."`
-	Category          Category           `json:"category" example:"casework_automation" enums:"casework_automation,multilingual_communication,accessible_communication,citizen_service,document_processing,transcription,search_and_knowledge,decision_support,other"`
-	PolicyArea        PolicyArea         `json:"policy_area,omitempty" example:"general_public_services" enums:"general_public_services,defence,public_order_and_safety,economic_affairs,environmental_protection,housing_and_community,health,recreation_and_culture,education,social_protection"`
+	Category          Category           `json:"category" example:"casework_automation"`
+	PolicyArea        PolicyArea         `json:"policy_area,omitempty" example:"general_public_services"`
 	Tags              []string           `json:"tags" example:"journalisering,esdh"`
-	Maturity          Maturity           `json:"maturity" example:"pilot" enums:"idea,in_development,pilot,in_production,retired"`
-	Sharing           Sharing            `json:"sharing" example:"public" enums:"private,consortium,public"`
-	AIActRisk         AIActRisk          `json:"ai_act_risk" example:"limited_risk" enums:"prohibited,high_risk,limited_risk,minimal_risk,not_ai_system,undetermined"`
-	PersonalData      PersonalData       `json:"personal_data" example:"personal" enums:"none,pseudonymised,personal,special_category,undetermined"`
-	DataLocation      DataLocation       `json:"data_location" example:"eu_eea" enums:"eu_eea,third_country,unknown"`
+	Maturity          Maturity           `json:"maturity" example:"pilot"`
+	Sharing           Sharing            `json:"sharing" example:"public"`
+	AIActRisk         AIActRisk          `json:"ai_act_risk" example:"limited_risk"`
+	PersonalData      PersonalData       `json:"personal_data" example:"personal"`
+	DataLocation      DataLocation       `json:"data_location" example:"eu_eea"`
 	ImpactAssessments []ImpactAssessment `json:"impact_assessments"`
 	Models            []Model            `json:"models"`
 	Vendors           []string           `json:"vendors" example:"Netcompany"`
@@ -33,18 +33,18 @@ type Draft struct {
 
 // UseCase is one municipal AI use-case as the catalogue holds and serves it.
 type UseCase struct {
-	ID string `json:"id" example:"01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f"`
+	ID string `json:"id" format:"uuid" example:"01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f"`
 	Draft
-	CreatedAt   time.Time  `json:"created_at" example:"2025-09-02T17:00:00Z"`
-	UpdatedAt   time.Time  `json:"updated_at" example:"2025-09-03T08:15:00Z"`
-	PublishedAt *time.Time `json:"published_at,omitempty" example:"2025-09-03T08:15:00Z"`
+	CreatedAt   time.Time  `json:"created_at" format:"date-time" example:"2025-09-02T17:00:00Z"`
+	UpdatedAt   time.Time  `json:"updated_at" format:"date-time" example:"2025-09-03T08:15:00Z"`
+	PublishedAt *time.Time `json:"published_at,omitempty" format:"date-time" example:"2025-09-03T08:15:00Z"`
 	Version     int        `json:"version" example:"3"`
 }
 
 // ImpactAssessment records a DPIA, FRIA or other assessment and how far it has come.
 type ImpactAssessment struct {
-	Type   string `json:"type" example:"dpia" enums:"dpia,fria,other"`
-	Status string `json:"status" example:"done" enums:"planned,done,not_required"`
+	Type   string `json:"type" example:"dpia"`
+	Status string `json:"status" example:"done"`
 	URL    string `json:"url,omitempty" example:"https://www.albertslund.dk/dpia/journalisering.pdf"`
 }
 
@@ -53,7 +53,7 @@ type Model struct {
 	Name        string `json:"name" example:"Munin-7B"`
 	Provider    string `json:"provider,omitempty" example:"Danish Foundation Models"`
 	OpenWeights *bool  `json:"open_weights,omitempty" example:"true"`
-	Hosting     string `json:"hosting" example:"on_premises" enums:"on_premises,eu_cloud,non_eu_cloud,unknown"`
+	Hosting     string `json:"hosting" example:"on_premises"`
 }
 
 // Link points at source code, documentation or other material about a use-case.

@@ -43,7 +43,7 @@ type Change struct {
 	// Deleted marks a tombstone: drop the use-case from your copy.
 	Deleted bool `json:"deleted" example:"false" validate:"required"`
 	// DeletedAt is when the use-case was deleted or stopped being visible to the caller.
-	DeletedAt *time.Time `json:"deleted_at,omitempty" example:"2025-09-03T08:15:00Z"`
+	DeletedAt *time.Time `json:"deleted_at,omitempty" format:"date-time" example:"2025-09-03T08:15:00Z"`
 	// UseCase is the use-case at its latest version.
 	UseCase *catalog.UseCase `json:"usecase,omitempty"`
 }

@@ -36,13 +36,13 @@ type JSONFeedItem struct {
 	// ID is the use-case's id.
 	ID string `json:"id" example:"01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f" validate:"required"`
 	// URL is the use-case in the API.
-	URL     string `json:"url" example:"https://usecat.example.dk/api/v1/usecases/01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f"`
+	URL     string `json:"url" format:"uri" example:"https://usecat.example.dk/api/v1/usecases/01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f"`
 	Title   string `json:"title" example:"Automatisk journalisering af indgående post"`
 	Summary string `json:"summary" example:"En sprogmodel foreslår journalnummer og sagsemne for indgående post."`
 	// ContentText is the description (Markdown, shown as text), or the summary when there is none.
 	ContentText   string           `json:"content_text" example:"Borgerservice modtager omkring 400 breve om dagen. ..." validate:"required"`
-	DatePublished time.Time        `json:"date_published" example:"2025-09-02T17:00:00Z"`
-	DateModified  time.Time        `json:"date_modified" example:"2025-09-03T08:15:00Z"`
+	DatePublished time.Time        `json:"date_published" format:"date-time" example:"2025-09-02T17:00:00Z"`
+	DateModified  time.Time        `json:"date_modified" format:"date-time" example:"2025-09-03T08:15:00Z"`
 	Tags          []string         `json:"tags,omitempty" example:"journalisering,esdh"`
 	Authors       []JSONFeedAuthor `json:"authors,omitempty"`
 	Language      string           `json:"language" example:"da"`

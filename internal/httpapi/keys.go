@@ -16,7 +16,7 @@ type KeyList struct {
 // NewKey is the body of a request for a key.
 type NewKey struct {
 	Name string       `json:"name" example:"ESDH-integration"`
-	Role catalog.Role `json:"role" example:"editor" enums:"reader,editor,admin"`
+	Role catalog.Role `json:"role" example:"editor"`
 }
 
 // CreatedKey is a new key with its secret, which is shown this once and never again.

@@ -14,7 +14,7 @@ import (
 type NewOrganisation struct {
 	ID               string                   `json:"id" example:"frederiksberg"`
 	Name             string                   `json:"name" example:"Frederiksberg Kommune"`
-	Kind             catalog.OrganisationKind `json:"kind" example:"municipality" enums:"municipality,region,state,consortium,other"`
+	Kind             catalog.OrganisationKind `json:"kind" example:"municipality"`
 	MunicipalityCode string                   `json:"municipality_code,omitempty" example:"147"`
 	Website          string                   `json:"website,omitempty" example:"https://www.frederiksberg.dk"`
 }
@@ -63,7 +63,7 @@ func (s *Server) handleCreateOrganisation(c echo.Context) error {
 // OrganisationPatch lists the fields of an organisation a PATCH may change.
 type OrganisationPatch struct {
 	Name             string                   `json:"name" example:"Frederiksberg Kommune"`
-	Kind             catalog.OrganisationKind `json:"kind" example:"municipality" enums:"municipality,region,state,consortium,other"`
+	Kind             catalog.OrganisationKind `json:"kind" example:"municipality"`
 	MunicipalityCode string                   `json:"municipality_code,omitempty" example:"147"`
 	Website          string                   `json:"website,omitempty" example:"https://www.frederiksberg.dk"`
 }

@@ -143,6 +143,11 @@ func (s *Server) handleReplaceUseCase(c echo.Context) error {
 	})
 }
 
+// UseCasePatch is the body of a PATCH of a use-case: a JSON Merge Patch (RFC 7396) of a
+// draft. The document describes it with every member optional and null allowed where it
+// removes a member (internal/apidoc).
+type UseCasePatch catalog.Draft
+
 // handlePatchUseCase godoc
 //
 //	@ID			patchUseCase
@@ -155,7 +160,7 @@ func (s *Server) handleReplaceUseCase(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Param			id			path		string			true	"Use-case id"	format(uuid)	example(01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f)
 //	@Param			If-Match	header		string			true	"The ETag of the version being changed"	example("3")
-//	@Param			patch		body		catalog.Draft	true	"The fields to change (a JSON Merge Patch)"
+//	@Param			patch		body		UseCasePatch	true	"The fields to change (a JSON Merge Patch)"
 //	@Success		200			{object}	catalog.UseCase
 //	@Header			200			{string}	ETag	"The new version in double quotes"
 //	@Failure		400			{object}	Problem	"The body is not JSON, or has unknown fields or fields of the wrong type"

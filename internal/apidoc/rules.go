@@ -1,0 +1,237 @@
+package apidoc
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/usecat/usecat/internal/catalog"
+)
+
+// ruleTargets names the components that carry the catalog's validation rules (catalog.Rule),
+// the one source of them. Request bodies take the rules' required lists and refuse unknown
+// members; responses keep swag's required lists (every member the server always sends, by
+// --requiredByDefault) and take the rules' limits, patterns, formats and enumerations.
+var ruleTargets = []struct {
+	schema  string
+	rules   []catalog.Rule
+	request bool
+	omit    []string // members of the rules the schema does not have
+}{
+	{"catalog.Draft", catalog.DraftRules, true, nil},
+	{"httpapi.UseCasePatch", catalog.DraftRules, true, nil},
+	{"catalog.UseCase", catalog.DraftRules, false, nil},
+	{"httpapi.NewOrganisation", catalog.OrganisationRules, true, nil},
+	{"httpapi.OrganisationPatch", catalog.OrganisationRules, true, []string{"id"}},
+	{"catalog.Organisation", catalog.OrganisationRules, false, nil},
+	{"httpapi.NewKey", catalog.KeyRules, true, nil},
+	{"catalog.Key", catalog.KeyRules, false, nil},
+}
+
+// alwaysSent are members a response always carries although the request form may leave them
+// out: the server fills them in.
+var alwaysSent = map[string][]string{
+	"catalog.UseCase": {"organisation_id"},
+}
+
+// fixRules writes the catalog's rules into the components they describe, turns the bodies of
+// PATCH operations into merge patches, and states the one rule that spans two members: a
+// draft needs contact_email unless it is private.
+func fixRules(doc *openapi3.T) error {
+	fixRefs(doc)
+	schemas := doc.Components.Schemas
+	for _, t := range ruleTargets {
+		ref := schemas[t.schema]
+		if ref == nil || ref.Value == nil {
+			continue
+		}
+		rules := slices.DeleteFunc(slices.Clone(t.rules), func(r catalog.Rule) bool { return slices.Contains(t.omit, r.Member) })
+		if err := applyRules(schemas, ref.Value, rules, t.request); err != nil {
+			return fmt.Errorf("apidoc: %s: %w", t.schema, err)
+		}
+		for _, name := range alwaysSent[t.schema] {
+			if !slices.Contains(ref.Value.Required, name) {
+				ref.Value.Required = append(ref.Value.Required, name)
+			}
+		}
+		slices.Sort(ref.Value.Required)
+	}
+	if d := schemas["catalog.Draft"]; d != nil && d.Value != nil {
+		d.Value.AnyOf = openapi3.SchemaRefs{
+			{Value: &openapi3.Schema{Required: []string{"contact_email"}}},
+			{Value: &openapi3.Schema{Properties: openapi3.Schemas{
+				"sharing": {Value: &openapi3.Schema{Enum: []any{string(catalog.ContactRequiredUnless)}}},
+			}}},
+		}
+	}
+	for _, item := range doc.Paths.Map() {
+		if op := item.GetOperation(http.MethodPatch); op != nil {
+			fixMergePatch(schemas, op)
+		}
+	}
+	return nil
+}
+
+// applyRules sets each rule on the member it names in obj.
+func applyRules(schemas openapi3.Schemas, obj *openapi3.Schema, rules []catalog.Rule, request bool) error {
+	if request {
+		clearRequired(schemas, obj, rules)
+	}
+	for _, r := range rules {
+		parent, name, ref := member(schemas, obj, r.Member)
+		if ref == nil {
+			return fmt.Errorf("the rule of %s names a member the schema does not have", r.Member)
+		}
+		if r.Component != "" {
+			// A schema several bodies share is published once, as a component.
+			if c := schemas[r.Component]; c != nil {
+				*ref = *openapi3.NewSchemaRef("#/components/schemas/"+r.Component, c.Value)
+				continue
+			}
+			c := openapi3.NewSchemaRef("", &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}})
+			schemas[r.Component] = c
+			*ref = *openapi3.NewSchemaRef("#/components/schemas/"+r.Component, c.Value)
+		}
+		s := resolve(schemas, ref)
+		if r.Required && request && parent != nil && !slices.Contains(parent.Required, name) {
+			parent.Required = append(parent.Required, name)
+			slices.Sort(parent.Required)
+		}
+		if r.Enum != nil {
+			// An enumeration is written inline: swag wraps named Go types in allOf.
+			s.AllOf, s.Type = nil, &openapi3.Types{openapi3.TypeString}
+			s.Enum = make([]any, len(r.Enum))
+			for i, v := range r.Enum {
+				s.Enum[i] = v
+			}
+		}
+		if r.MinLength > 0 {
+			s.MinLength = uint64(r.MinLength)
+		}
+		if r.MaxLength > 0 {
+			n := uint64(r.MaxLength)
+			s.MaxLength = &n
+		}
+		if r.MaxItems > 0 {
+			n := uint64(r.MaxItems)
+			s.MaxItems = &n
+		}
+		if r.Pattern != "" {
+			s.Pattern = r.Pattern
+		}
+		if r.Format != "" {
+			s.Format = r.Format
+		}
+		if r.Default != "" {
+			s.Default = r.Default
+		}
+		if r.Note != "" {
+			s.Description = r.Note
+		}
+	}
+	return nil
+}
+
+// clearRequired empties the required lists of obj and of the objects its rules reach, so that
+// only the rules' own Required marks remain.
+func clearRequired(schemas openapi3.Schemas, obj *openapi3.Schema, rules []catalog.Rule) {
+	obj.Required = nil
+	obj.AdditionalProperties = openapi3.AdditionalProperties{Has: new(false)}
+	for _, r := range rules {
+		if parent, _, _ := member(schemas, obj, r.Member); parent != nil && parent != obj {
+			parent.Required = nil
+			parent.AdditionalProperties = openapi3.AdditionalProperties{Has: new(false)}
+		}
+	}
+}
+
+// member finds the schema of a rule's member in obj: "links[].url" is the url property of the
+// items of the links property. It returns the object holding the last property, the
+// property's name and the reference to its schema; a member obj does not have gives nils.
+func member(schemas openapi3.Schemas, obj *openapi3.Schema, path string) (parent *openapi3.Schema, name string, ref *openapi3.SchemaRef) {
+	s := obj
+	for seg := range strings.SplitSeq(path, ".") {
+		if s == nil {
+			return nil, "", nil
+		}
+		var items bool
+		name, items = strings.CutSuffix(seg, "[]")
+		parent, ref = s, s.Properties[name]
+		if ref == nil {
+			return nil, "", nil
+		}
+		if items {
+			if s = resolve(schemas, ref); s == nil || s.Items == nil {
+				return nil, "", nil
+			}
+			parent, ref = nil, s.Items
+		}
+		s = resolve(schemas, ref)
+	}
+	return parent, name, ref
+}
+
+// resolve returns the schema a reference points at, from the components.
+func resolve(schemas openapi3.Schemas, ref *openapi3.SchemaRef) *openapi3.Schema {
+	if ref.Ref == "" {
+		return ref.Value
+	}
+	if target := schemas[strings.TrimPrefix(ref.Ref, "#/components/schemas/")]; target != nil {
+		return target.Value
+	}
+	return ref.Value
+}
+
+// fixMergePatch describes the body of a PATCH as a JSON Merge Patch (RFC 7396) of its
+// schema: every member may be left out, and a member the resource may lack may be null, which
+// removes it (the server then fills in its default). Members the resource must have may not be
+// null. Lists are replaced whole, so their items keep every rule.
+func fixMergePatch(schemas openapi3.Schemas, op *openapi3.Operation) {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return
+	}
+	mt := anyMedia(op.RequestBody.Value.Content)
+	if mt == nil || mt.Schema == nil || mt.Schema.Ref == "" {
+		return
+	}
+	s := resolve(schemas, mt.Schema)
+	if s == nil {
+		return
+	}
+	for name, p := range s.Properties {
+		if slices.Contains(s.Required, name) || p.Value == nil || p.Ref != "" {
+			continue
+		}
+		p.Value.Nullable = true
+		if p.Value.Enum != nil && !slices.Contains(p.Value.Enum, nil) {
+			p.Value.Enum = append(p.Value.Enum, nil)
+		}
+	}
+	s.Required = nil
+}
+
+// fixRefs replaces every property marked with the extension x-ref (swag's way to say that
+// raw JSON holds a known schema: extensions:"x-ref=catalog.UseCase") by a reference to that
+// component.
+func fixRefs(doc *openapi3.T) {
+	for _, ref := range doc.Components.Schemas {
+		if ref.Value == nil {
+			continue
+		}
+		for name, p := range ref.Value.Properties {
+			if p.Value == nil {
+				continue
+			}
+			target, ok := p.Value.Extensions["x-ref"].(string)
+			if !ok {
+				continue
+			}
+			if t, ok := doc.Components.Schemas[target]; ok {
+				ref.Value.Properties[name] = openapi3.NewSchemaRef("#/components/schemas/"+target, t.Value)
+			}
+		}
+	}
+}
