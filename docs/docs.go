@@ -2867,12 +2867,10 @@ const docTemplate = `{
             "type": "string",
             "enum": [
                 "private",
-                "private",
                 "consortium",
                 "public"
             ],
             "x-enum-varnames": [
-                "ContactRequiredUnless",
                 "SharingPrivate",
                 "SharingConsortium",
                 "SharingPublic"

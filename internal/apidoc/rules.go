@@ -63,7 +63,7 @@ func fixRules(doc *openapi3.T) error {
 		d.Value.AnyOf = openapi3.SchemaRefs{
 			{Value: &openapi3.Schema{Required: []string{"contact_email"}}},
 			{Value: &openapi3.Schema{Properties: openapi3.Schemas{
-				"sharing": {Value: &openapi3.Schema{Enum: []any{string(catalog.ContactRequiredUnless)}}},
+				"sharing": {Value: &openapi3.Schema{Enum: []any{catalog.ContactRequiredUnless}}},
 			}}},
 		}
 	}

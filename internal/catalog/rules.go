@@ -66,7 +66,7 @@ var DraftRules = []Rule{
 }
 
 // ContactRequiredUnless is the sharing level at which a draft may leave out contact_email.
-const ContactRequiredUnless = SharingPrivate
+const ContactRequiredUnless = string(SharingPrivate) // a string, so the docs generator takes no enum from it
 
 // OrganisationRules are the rules of an organisation (DESIGN 3.1).
 var OrganisationRules = []Rule{
