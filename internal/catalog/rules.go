@@ -40,7 +40,7 @@ var DraftRules = []Rule{
 	{Member: "category", Required: true, Enum: Categories.Values()},
 	{Member: "policy_area", Enum: PolicyAreas.Values(), Note: "The COFOG level I function the use-case serves."},
 	{Member: "tags", MaxItems: TagsMax, Note: "The server trims, lower-cases and de-duplicates tags before it checks them."},
-	{Member: "tags[]", Pattern: tagPattern.String()},
+	{Member: "tags[]", MinLength: 1, MaxLength: TagMax, Pattern: tagPattern.String()},
 	{Member: "maturity", Required: true, Enum: Maturities.Values(), Note: "How far the use-case has come; maps onto the EU Public Sector Tech Watch status (Planned, In development, Pilot, Implemented, Not in use)."},
 	{Member: "sharing", Enum: SharingLevels.Values(), Default: DefaultSharing, Note: "private: the owning organisation; consortium: every API key; public: everyone."},
 	{Member: "ai_act_risk", Enum: AIActRisks.Values(), Default: DefaultAIActRisk, Note: "The EU AI Act risk class."},
