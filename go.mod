@@ -19,6 +19,8 @@ require (
 
 require github.com/evanphx/json-patch/v5 v5.9.11
 
+require github.com/yuin/goldmark v1.8.7 // indirect
+
 require (
 	github.com/BurntSushi/toml v1.4.1-0.20240526193622-a339e1f7089c // indirect
 	github.com/KyleBanks/depth v1.2.1 // indirect

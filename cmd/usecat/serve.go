@@ -16,12 +16,13 @@ import (
 
 	"github.com/usecat/usecat/internal/httpapi"
 	"github.com/usecat/usecat/internal/store"
+	"github.com/usecat/usecat/internal/web"
 )
 
 func serveCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "serve",
-		Usage: "run the HTTP API (Swagger UI at /docs/)",
+		Usage: "run the HTTP API and the web catalogue (catalogue at /, Swagger UI at /docs/)",
 		Flags: []cli.Flag{addrFlag, demoFlag, readersFlag, requestTimeoutFlag, shutdownTimeoutFlag, trustProxyFlag,
 			corsFlag, rateAnonFlag, rateKeyFlag, rateBurstFlag, pprofFlag},
 		Action: serve,
@@ -48,12 +49,17 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 			return err
 		}
 	}
+	site, err := web.New(web.Config{UseCases: st, Organisations: st, Changes: st, Logger: log})
+	if err != nil {
+		return fmt.Errorf("web catalogue: %w", err)
+	}
 	api := httpapi.New(httpapi.Config{
 		UseCases:       st,
 		Organisations:  st,
 		Keys:           st,
 		Changes:        st,
 		Pinger:         st,
+		Web:            site,
 		Logger:         log,
 		RequestTimeout: cmd.Duration(requestTimeoutFlag.Name),
 		TrustProxy:     cmd.Bool(trustProxyFlag.Name),
@@ -78,7 +84,8 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 	}
 	// Long polls of the change feed would hold a shutdown for up to a minute; wake them at once.
 	srv.RegisterOnShutdown(st.ReleaseWaiters)
-	log.Info("usecat is serving", "addr", ln.Addr().String(), "engine", st.Engine(), "docs", docsURL(ln.Addr()),
+	log.Info("usecat is serving", "addr", ln.Addr().String(), "engine", st.Engine(),
+		"catalogue", strings.TrimSuffix(docsURL(ln.Addr()), "docs/"), "docs", docsURL(ln.Addr()),
 		"startup", time.Since(started).Round(time.Millisecond).String())
 	if demoKey != "" {
 		logOut.flush()

@@ -87,6 +87,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 			slog.String("request_id", requestIDOf(c)), slog.String("error", err.Error()))
 		return
 	}
+	if s.webNotFound(c, err) {
+		return
+	}
 	p := s.problem(err, c)
 	h := c.Response().Header()
 	if p.Status == http.StatusUnauthorized {

@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -27,6 +29,9 @@ type route struct {
 	access  access
 	// timeout overrides Config.RequestTimeout, for long polls and streamed exports.
 	timeout time.Duration
+	// page marks the web catalogue's pages, which are for people and not part of the API's
+	// OpenAPI contract.
+	page bool
 }
 
 // routes is every route the server answers, in one table so that who may call what can be
@@ -66,6 +71,20 @@ func (s *Server) routes() []route {
 		{method: http.MethodGet, path: "/openapi.yaml", handler: s.handleOpenAPIYAML, access: anyone},
 		{method: http.MethodGet, path: "/docs", handler: s.handleDocsRedirect, access: anyone},
 		{method: http.MethodGet, path: "/docs/*", handler: s.handleDocs, access: anyone},
+
+		// The public web catalogue (Config.Web): the same pages in Danish and under /en/.
+		{method: http.MethodGet, path: "/", handler: s.handleWeb, access: anyone, page: true},
+		{method: http.MethodGet, path: "/en", handler: s.handleWeb, access: anyone, page: true},
+		{method: http.MethodGet, path: "/en/", handler: s.handleWeb, access: anyone, page: true},
+		{method: http.MethodGet, path: "/usecases/:id", handler: s.handleWeb, access: anyone, page: true},
+		{method: http.MethodGet, path: "/en/usecases/:id", handler: s.handleWeb, access: anyone, page: true},
+		{method: http.MethodGet, path: "/organisations/:id", handler: s.handleWeb, access: anyone, page: true},
+		{method: http.MethodGet, path: "/en/organisations/:id", handler: s.handleWeb, access: anyone, page: true},
+		{method: http.MethodGet, path: "/members", handler: s.handleWeb, access: anyone, page: true},
+		{method: http.MethodGet, path: "/en/members", handler: s.handleWeb, access: anyone, page: true},
+		{method: http.MethodGet, path: "/about", handler: s.handleWeb, access: anyone, page: true},
+		{method: http.MethodGet, path: "/en/about", handler: s.handleWeb, access: anyone, page: true},
+		{method: http.MethodGet, path: "/assets/:name", handler: s.handleWeb, access: anyone, page: true},
 	}
 }
 
@@ -83,6 +102,29 @@ func (s *Server) register() {
 			s.echo.Add(http.MethodHead, r.path, h)
 		}
 	}
+}
+
+// handleWeb serves a page of the web catalogue; without one, nothing is there.
+func (s *Server) handleWeb(c echo.Context) error {
+	if s.cfg.Web == nil {
+		return echo.ErrNotFound
+	}
+	s.cfg.Web.ServeHTTP(c.Response(), c.Request())
+	return nil
+}
+
+// webNotFound answers a GET of an address no route has with the web catalogue's 404 page,
+// for people who mistype an address; anything under /api/ stays a problem. It reports
+// whether it answered.
+func (s *Server) webNotFound(c echo.Context, err error) bool {
+	var he *echo.HTTPError
+	req := c.Request()
+	if s.cfg.Web == nil || c.Path() != "" || !errors.As(err, &he) || he.Code != http.StatusNotFound ||
+		(req.Method != http.MethodGet && req.Method != http.MethodHead) || strings.HasPrefix(req.URL.Path, "/api/") {
+		return false
+	}
+	s.cfg.Web.ServeHTTP(c.Response(), req)
+	return true
 }
 
 // requireAccess refuses a request whose principal may not call the route: 401 without a key

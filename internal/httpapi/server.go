@@ -62,7 +62,10 @@ type Config struct {
 	// Changes serves the change feed; nil until the feed is wired.
 	Changes catalog.ChangeService
 	Pinger  Pinger
-	Logger  *slog.Logger
+	// Web serves the public web catalogue's pages (internal/web) at / and /en/; nil serves
+	// none.
+	Web    http.Handler
+	Logger *slog.Logger
 	// RequestTimeout bounds each request's context (default 10s).
 	RequestTimeout time.Duration
 	// ReadyTimeout bounds the database ping of /readyz (default 1s).
