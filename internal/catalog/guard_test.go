@@ -116,8 +116,12 @@ func TestGuardPersonalData(t *testing.T) {
 		{"30 april", "description", "300490-1234", private, want{{"description", "cpr", 1}}},
 		{"31 december", "description", "311299-1234", private, want{{"description", "cpr", 1}}},
 
-		// Leap days: the century is unknown, so 29 February counts when YY is divisible by 4.
-		{"leap day 2000", "description", "290200-1234", private, want{{"description", "cpr", 1}}},
+		// Leap days: the seventh digit gives the century, so 29 February 00 is 2000 (a leap year)
+		// after a 4–9 and 1900 (none) after a 0–3.
+		{"leap day 2000", "description", "290200-4321", private, want{{"description", "cpr", 1}}},
+		{"no leap day 1900", "description", "290200-1234", private, none},
+		{"leap day 1896", "description", "290296-5000", private, want{{"description", "cpr", 1}}},
+		{"leap day 2056", "description", "290256-5000", private, want{{"description", "cpr", 1}}},
 		{"leap day 1996", "description", "2902961234", private, want{{"description", "cpr", 1}}},
 		{"no leap day 2001", "description", "290201-1234", private, none},
 		{"no 30 february", "description", "300200-1234", private, none},
@@ -134,8 +138,7 @@ func TestGuardPersonalData(t *testing.T) {
 		{"11 digits", "description", "00101901234", private, none},
 		{"7 digits before the hyphen", "description", "9010190-1234", private, none},
 		{"5 digits after the hyphen", "description", "010190-12345", private, none},
-		{"two separators", "description", "010190--1234", private, none},
-		{"slash is no separator", "description", "010190/1234", private, none},
+		{"three dashes", "description", "010190---1234", private, none},
 		{"phone number is no cpr", "description", "Ring 12 34 56 78", private, none},
 		{"invoice and phone while private", "description", "Faktura 1234567890, tlf. 12345678", private, none},
 

@@ -22,6 +22,7 @@ func (o *Organisation) Validate() error {
 		fe.Add("id", FieldNotAllowed, "must be 2 to 40 lowercase letters a-z, digits and '-', starting with a letter or digit")
 	}
 	textLen(&fe, "name", o.Name, 2, ShortTextMax)
+	plainText(&fe, "name", o.Name)
 	enum(&fe, "kind", string(o.Kind), OrganisationKinds, true)
 	if o.MunicipalityCode != "" && !municipalityCode.MatchString(o.MunicipalityCode) {
 		fe.Add("municipality_code", FieldNotAllowed, "must be a three-digit Danish municipality code such as 165")
@@ -29,6 +30,8 @@ func (o *Organisation) Validate() error {
 	if o.Website != "" {
 		httpURL(&fe, "website", o.Website)
 	}
+	// Anyone may read an organisation, so its texts hold no personal data at all.
+	fe = append(fe, guardPublic("id", o.ID, "name", o.Name, "website", o.Website)...)
 	return fe.Err("the organisation has invalid fields")
 }
 

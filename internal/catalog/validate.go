@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/mail"
 	"net/url"
@@ -165,8 +166,63 @@ func (d *Draft) Validate() error {
 			fe.Add("started_on", FieldNotAllowed, "must be a date written YYYY-MM-DD")
 		}
 	}
+	plainText(&fe, "organisation_id", d.OrganisationID)
+	plainText(&fe, "title", d.Title)
+	plainText(&fe, "summary", d.Summary)
+	plainText(&fe, "description", d.Description)
+	for i, v := range d.Vendors {
+		plainText(&fe, fmt.Sprintf("vendors[%d]", i), v)
+	}
+	for i, m := range d.Models {
+		plainText(&fe, fmt.Sprintf("models[%d].name", i), m.Name)
+		plainText(&fe, fmt.Sprintf("models[%d].provider", i), m.Provider)
+	}
+	for i, l := range d.Links {
+		plainText(&fe, fmt.Sprintf("links[%d].title", i), l.Title)
+	}
 	fe = append(fe, GuardPersonalData(d)...)
 	return fe.Err("the use-case has invalid fields")
+}
+
+// plainText refuses text the catalogue can neither store nor show: bytes that are not UTF-8,
+// and control characters other than tab, line feed and carriage return (a NUL byte above all,
+// which PostgreSQL cannot store in text). Fields with a pattern of their own (tags, URLs,
+// e-mail addresses, dates, enumerations) refuse them there.
+func plainText(fe *FieldErrors, field, s string) {
+	if i := controlAt(s); i >= 0 {
+		fe.Add(field, FieldNotAllowed, "holds a control character at character %d; text may hold tabs and line breaks but no other control characters",
+			utf8.RuneCountInString(s[:i])+1)
+	} else if !utf8.ValidString(s) {
+		fe.Add(field, FieldNotAllowed, "is not UTF-8 text")
+	}
+}
+
+// controlAt returns the byte offset of the first control character in s other than tab, line
+// feed and carriage return, or -1. It tests eight bytes at a time for one below ' ' ("hasless"
+// from Sean Anderson's Bit Twiddling Hacks), as it runs on every text of every write.
+func controlAt(s string) int {
+	const (
+		ones = 0x0101010101010101
+		high = ones * 0x80
+	)
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
+		if (x-ones*' ')&^x&high == 0 {
+			continue
+		}
+		for j := i; j < i+8; j++ {
+			if c := s[j]; c < ' ' && c != '\t' && c != '\n' && c != '\r' {
+				return j
+			}
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c < ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return i
+		}
+	}
+	return -1
 }
 
 func textLen(fe *FieldErrors, field, s string, min, max int) {

@@ -31,6 +31,12 @@ func guardBody(sharing catalog.Sharing, field, text string) string {
 		d["models"] = []map[string]string{{"name": "Munin", "provider": text, "hosting": "eu_cloud"}}
 	case "links[0].title":
 		d["links"] = []map[string]string{{"title": text, "url": "https://example.org"}}
+	case "links[0].url":
+		d["links"] = []map[string]string{{"title": "Kilde", "url": text}}
+	case "impact_assessments[0].url":
+		d["impact_assessments"] = []map[string]string{{"type": "dpia", "status": "done", "url": text}}
+	case "contact_email":
+		d["contact_email"] = text
 	default:
 		panic(field)
 	}
@@ -198,4 +204,148 @@ func personalIn(field, kind string, position int, value string) check {
 			t.Errorf("the answer repeats %q", value)
 		}
 	}
+}
+
+// TestPersonalDataGuardReadsWhatReadersSee checks, through the API on every engine, that the
+// guard judges what a reader sees: personal data written in other digits, with invisible
+// characters or HTML references, in URLs, in key names and organisation names is refused with
+// a problem naming the field, the kind and the position (in characters), never the value.
+func TestPersonalDataGuardReadsWhatReadersSee(t *testing.T) {
+	forEngines(t, httpapi.Config{}, func(t *testing.T, f *engineFixture) {
+		post := func(s catalog.Sharing, field, text string) request {
+			return request{method: "POST", path: "/api/v1/usecases", key: "editor", header: jsonHeader, body: guardBody(s, field, text)}
+		}
+		public := catalog.SharingPublic
+		sc := []scenario{}
+		for _, c := range []struct {
+			name, field, kind, prefix, value string
+			sharing                          catalog.Sharing
+		}{
+			{"a fullwidth CPR number", "description", "CPR", "Sag ", "０１０１９０－１２３４", catalog.SharingPrivate},
+			{"a CPR number in Arabic-Indic digits", "title", "CPR", "Sag ", "٠١٠١٩٠-١٢٣٤", public},
+			{"a CPR number with a soft hyphen", "summary", "CPR", "Borgeren ", "010190\u00ad1234", public},
+			{"a CPR number with zero-width spaces", "description", "CPR", "Sag ", "0101\u200b90\u200b1234", public},
+			{"a CPR number written as a date", "description", "CPR", "Borger ", "01.01.90-1234", public},
+			{"a CPR number with a slash", "vendors[0]", "CPR", "Sag ", "010190/1234", public},
+			{"a CPR number as HTML references", "description", "CPR", "Sag ", "&#48;&#49;&#48;&#49;&#57;&#48;-1234", public},
+			{"a CPR number in a link URL", "links[0].url", "CPR", "https://x.dk/sag?cpr=", "0101901234", catalog.SharingPrivate},
+			{"a percent-encoded CPR number in an assessment URL", "impact_assessments[0].url", "CPR", "https://x.dk/dpia/", "010190%2D1234", public},
+			{"an e-mail address with a fullwidth at", "summary", "e-mail", "Skriv til ", "jens＠albertslund.dk", public},
+			{"an e-mail address with &commat;", "description", "e-mail", "Skriv til ", "jens&commat;albertslund.dk", catalog.SharingConsortium},
+			{"an e-mail address in a link URL", "links[0].url", "e-mail", "https://x.dk/kontakt?mail=", "jens%40albertslund.dk", public},
+			{"a phone number with dots", "description", "phone", "Ring ", "12.34.56.78", public},
+			{"a phone number with a dash", "models[0].provider", "phone", "Ring ", "1234-5678", public},
+			{"a phone number 2+3+3", "links[0].title", "phone", "Ring ", "12 345 678", public},
+			{"a phone number in an assessment URL", "impact_assessments[0].url", "phone", "https://x.dk/kontakt?tlf=", "12345678", public},
+			{"a phone number in contact_email", "contact_email", "phone", "", "12345678@sms.albertslund.dk", public},
+		} {
+			text := c.prefix + c.value
+			sc = append(sc, scenario{name: c.name, req: post(c.sharing, c.field, text), status: 422,
+				checks: []check{personal(c.field, c.kind, utf8.RuneCountInString(c.prefix)+1, c.value)}})
+		}
+		for _, text := range []string{"Møde 15.01.2024 kl. 12.30", "ISBN 0201633612", "Budget 20 000 000 kr.", "Sag 2024-123456", "Kommunekode 165, 2620 Albertslund",
+			"Version 2.0.1 fra 2023-2025", "Faktura 2024-0012345", "https://x.dk/nyheder/2024/12345678"} {
+			sc = append(sc, scenario{name: "passes: " + text, req: post(public, "description", text), status: 201})
+		}
+		keys, orgs := "/api/v1/organisations/albertslund/keys", "/api/v1/organisations"
+		mergePatch := map[string]string{"Content-Type": "application/merge-patch+json"}
+		sc = append(sc,
+			scenario{name: "a phone number in a key name", status: 422,
+				req:    request{method: "POST", path: keys, key: "admin", header: jsonHeader, body: `{"name":"Jens 12 34 56 78","role":"reader"}`},
+				checks: []check{personal("name", "phone", 6, "12 34 56 78")}},
+			scenario{name: "a CPR number in a key name", status: 422,
+				req:    request{method: "POST", path: keys, key: "admin", header: jsonHeader, body: `{"name":"Borger 010190-1234","role":"editor"}`},
+				checks: []check{personal("name", "CPR", 8, "010190-1234")}},
+			scenario{name: "an e-mail address in a key name", status: 422,
+				req:    request{method: "POST", path: keys, key: "admin", header: jsonHeader, body: `{"name":"jens@herlev.dk","role":"editor"}`},
+				checks: []check{personal("name", "e-mail", 1, "jens@herlev.dk")}},
+			scenario{name: "a plain key name", status: 201,
+				req: request{method: "POST", path: keys, key: "admin", header: jsonHeader, body: `{"name":"ESDH-integration 2024","role":"reader"}`}},
+			scenario{name: "a phone number in an organisation name", status: 422,
+				req:    request{method: "POST", path: orgs, key: "admin", header: jsonHeader, body: `{"id":"frederiksberg","name":"Frederiksberg Kommune, tlf. 12345678","kind":"municipality"}`},
+				checks: []check{personal("name", "phone", 29, "12345678")}},
+			scenario{name: "a fullwidth phone number in an organisation's new name", status: 422,
+				req:    request{method: "PATCH", path: orgs + "/albertslund", key: "admin", header: mergePatch, body: `{"name":"Albertslund １２３４ ５６７８"}`},
+				checks: []check{personal("name", "phone", 13, "１２３４ ５６７８")}},
+			scenario{name: "an e-mail address in an organisation's website", status: 422,
+				req:    request{method: "PATCH", path: orgs + "/albertslund", key: "admin", header: mergePatch, body: `{"website":"https://x.dk/?kontakt=jens@herlev.dk"}`},
+				checks: []check{personal("website", "e-mail", 23, "jens@herlev.dk")}},
+		)
+		runWrites(t, f, sc)
+		f.noInternalErrors(t)
+	})
+}
+
+// TestControlCharactersRefused checks that a NUL byte or another control character in any text
+// is a 422 naming the field on every engine (PostgreSQL cannot store a NUL byte in text), and
+// that one in a path names nothing (404), where it was an internal error.
+func TestControlCharactersRefused(t *testing.T) {
+	forEngines(t, httpapi.Config{}, func(t *testing.T, f *engineFixture) {
+		post := func(key, field, text string) request {
+			var body string
+			if field == "organisation_id" {
+				body = strings.Replace(guardBody(catalog.SharingPrivate, "title", "Journalisering af post"), "{", `{"organisation_id":`+jsonString(text)+",", 1)
+			} else {
+				body = guardBody(catalog.SharingPrivate, field, text)
+			}
+			return request{method: "POST", path: "/api/v1/usecases", key: key, header: jsonHeader, body: body}
+		}
+		control := func(field string, at int) check {
+			return func(t *testing.T, f *fixture, r *result) {
+				t.Helper()
+				for _, e := range decode[httpapi.Problem](t, r).Errors {
+					if e.Field == field && e.Code == catalog.FieldNotAllowed && strings.Contains(e.Message, fmt.Sprintf("control character at character %d", at)) {
+						return
+					}
+				}
+				t.Errorf("no control-character error for %s at %d: %s", field, at, r.body)
+			}
+		}
+		var sc []scenario
+		for _, c := range []struct {
+			field, text string
+			at          int
+		}{
+			{"title", "Sag om\x00post", 7},
+			{"summary", "En sprogmodel\x01 foreslår journalnumre.", 14},
+			{"description", "Linje et\r\nlinje to\tog\x00", 22},
+			{"vendors[0]", "\x1bNetcompany", 1},
+			{"models[0].name", "Munin\x00", 6},
+			{"models[0].provider", "Danish\x7fFoundation\x00Models", 18},
+			{"links[0].title", "Kilde\x08", 6},
+		} {
+			text := c.text
+			sc = append(sc, scenario{name: "in " + c.field, req: post("editor", c.field, text), status: 422,
+				checks: []check{problem(422, c.field), control(c.field, c.at)}})
+		}
+		mergePatch := map[string]string{"Content-Type": "application/merge-patch+json"}
+		sc = append(sc,
+			scenario{name: "in organisation_id", req: post("admin", "organisation_id", "albertslund\x00"), status: 422,
+				checks: []check{problem(422, "organisation_id"), control("organisation_id", 12)}},
+			scenario{name: "in a tag", req: post("editor", "tags[0]", "esdh\x00"), status: 422, checks: []check{problem(422, "tags[0]")}},
+			scenario{name: "in a link URL", req: post("editor", "links[0].url", "https://x.dk/\x00"), status: 422, checks: []check{problem(422, "links[0].url")}},
+			scenario{name: "in contact_email", req: post("editor", "contact_email", "it\x00@albertslund.dk"), status: 422, checks: []check{problem(422, "contact_email")}},
+			scenario{name: "in a key name", status: 422,
+				req:    request{method: "POST", path: "/api/v1/organisations/albertslund/keys", key: "admin", header: jsonHeader, body: `{"name":"ESDH\u0000","role":"reader"}`},
+				checks: []check{problem(422, "name"), control("name", 5)}},
+			scenario{name: "in an organisation name", status: 422,
+				req:    request{method: "POST", path: "/api/v1/organisations", key: "admin", header: jsonHeader, body: `{"id":"frederiksberg","name":"Frederiksberg\u0000","kind":"municipality"}`},
+				checks: []check{problem(422, "name"), control("name", 14)}},
+			scenario{name: "in an organisation's new name", status: 422,
+				req:    request{method: "PATCH", path: "/api/v1/organisations/albertslund", key: "admin", header: mergePatch, body: `{"name":"Albertslund\u0000Kommune"}`},
+				checks: []check{problem(422, "name"), control("name", 12)}},
+			scenario{name: "in a PATCH of a use-case", status: 422,
+				req:    request{method: "PATCH", path: "/api/v1/usecases/<journal>", key: "editor", header: ifMatch(`"1"`), body: `{"description":"ny\u0000tekst"}`},
+				checks: []check{problem(422, "description"), control("description", 3)}},
+			scenario{name: "in a key id", req: request{method: "DELETE", path: "/api/v1/keys/%00", key: "admin"}, status: 404, checks: []check{problem(404)}},
+			scenario{name: "in an organisation id", req: request{method: "GET", path: "/api/v1/organisations/%00/keys", key: "admin"}, status: 404, checks: []check{problem(404)}},
+		)
+		runWrites(t, f, sc)
+		f.noInternalErrors(t)
+	})
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }

@@ -66,14 +66,7 @@ func hashSecret(secret string) []byte {
 // CreateKey makes a key for org with role and returns it with its secret, shown only now.
 func (s *Store) CreateKey(ctx context.Context, org, name string, role catalog.Role) (*catalog.Key, string, error) {
 	name = strings.TrimSpace(name)
-	var fe catalog.FieldErrors
-	if n := len([]rune(name)); n < 1 || n > 100 {
-		fe.Add("name", catalog.FieldNotAllowed, "must be 1 to 100 characters, e.g. the system that uses the key")
-	}
-	if !role.Valid() {
-		fe.Add("role", catalog.FieldNotAllowed, "must be one of reader, editor, admin")
-	}
-	if err := fe.Err("the key has invalid fields"); err != nil {
+	if err := catalog.ValidateKey(name, role); err != nil {
 		return nil, "", err
 	}
 	id, secret := newSecret()
@@ -119,6 +112,9 @@ func (s *Store) FindKeys(ctx context.Context, org string) ([]catalog.Key, error)
 
 // RevokeKey revokes a key at once; it is kept, listed as revoked.
 func (s *Store) RevokeKey(ctx context.Context, id string) error {
+	if !storable(id) {
+		return catalog.Errorf(catalog.ErrNotFound, "no such key")
+	}
 	return s.inTx(ctx, func(tx txn) error {
 		changed, err := tx.exec(`UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, micros(s.now()), id)
 		if err != nil {

@@ -61,6 +61,9 @@ func (s *Store) FindOrganisations(ctx context.Context) ([]catalog.Organisation, 
 
 // FindOrganisation returns one organisation.
 func (s *Store) FindOrganisation(ctx context.Context, id string) (*catalog.Organisation, error) {
+	if !storable(id) {
+		return nil, catalog.Errorf(catalog.ErrNotFound, "no such organisation")
+	}
 	var r organisationRow
 	err := s.read.WithContext(ctx).Where("id = ?", id).Take(&r).Error
 	if err == gorm.ErrRecordNotFound {

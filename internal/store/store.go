@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
@@ -254,6 +255,10 @@ func (s *Store) translate(err error) error {
 	}
 	return err
 }
+
+// storable reports whether s can be a stored key: UTF-8 without a NUL byte, which PostgreSQL
+// refuses in any text, so an id in a path that holds one names nothing.
+func storable(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
 
 func micros(t time.Time) int64 { return t.UTC().UnixMicro() }
 
