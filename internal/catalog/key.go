@@ -2,9 +2,6 @@ package catalog
 
 import "unicode/utf8"
 
-// KeyNameMax is the longest name of an API key, in characters.
-const KeyNameMax = 100
-
 // ValidateKey checks the name and role of a new API key (name already trimmed) and names every
 // bad field. A key's name is shown with every revision it writes, which anonymous readers see
 // for public use-cases, so it holds no personal data at all.
