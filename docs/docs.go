@@ -21,7 +21,7 @@ const docTemplate = `{
     "paths": {
         "/api/v1/changes": {
             "get": {
-                "description": "Returns the changes after ` + "`" + `since` + "`" + ` that the caller may see, oldest first. Each use-case appears once, at its latest change: as the use-case, or as a tombstone (` + "`" + `deleted: true` + "`" + `) when the caller could see it once and no longer can (deleted, or shared less widely). A use-case the caller never could see never appears.\nStart without ` + "`" + `since` + "`" + ` to get everything the caller can see now, then keep sending the ` + "`" + `next_since` + "`" + ` of each answer as ` + "`" + `since` + "`" + `: no change is ever missed, however many writers commit at once. Ask again at once while ` + "`" + `has_more` + "`" + ` is true.\nWith ` + "`" + `wait` + "`" + ` (seconds, at most 60) an answer without changes is held open until a change commits or the time is up (long poll), so a harvester stays current without hammering the server.\nThe cursor is opaque; a cursor this server did not give out is a 400 naming ` + "`" + `since` + "`" + `. See the harvesting guide: https://github.com/usecat/usecat/blob/main/docs/harvesting.md",
+                "description": "Returns the changes after ` + "`" + `since` + "`" + ` that the caller may see, oldest first. Each use-case appears once, at its latest change: as the use-case, or as a tombstone (` + "`" + `deleted: true` + "`" + `) when the caller could see it once and no longer can (deleted, or shared less widely). A use-case the caller never could see never appears.\nStart without ` + "`" + `since` + "`" + ` to get everything the caller can see now, then keep sending the ` + "`" + `next_since` + "`" + ` of each answer as ` + "`" + `since` + "`" + `: no change is ever missed, however many writers commit at once. Ask again at once while ` + "`" + `has_more` + "`" + ` is true.\nWith ` + "`" + `wait` + "`" + ` (seconds, at most 60) an answer without changes is held open until a change commits or the time is up (long poll), so a harvester stays current without hammering the server.\nThe cursor is opaque and sealed with the database's own key: nothing in it can be read or changed, and a damaged cursor or one this server did not give out is a 400 naming ` + "`" + `since` + "`" + `.\nA cursor is bound to the database it came from. One from another database, or one ahead of the newest change (the server's database was restored from an older backup), is answered 410 Gone with the problem type https://usecat.dk/problems/gone: drop your copy's cursor and start again without ` + "`" + `since` + "`" + `, replacing your copy with what the replay brings. See the harvesting guide: https://github.com/usecat/usecat/blob/main/docs/harvesting.md",
                 "produces": [
                     "application/json"
                 ],
@@ -72,6 +72,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "410": {
+                        "description": "The cursor belongs to another database or is ahead of its newest change (it was restored from an older backup): start again without since",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }

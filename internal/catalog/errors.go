@@ -18,6 +18,7 @@ const (
 	ErrPreconditionFailed   Code = "precondition_failed"   // a write with a stale If-Match
 	ErrUnauthorized         Code = "unauthorized"          // no key, or a bad one, where one is needed
 	ErrForbidden            Code = "forbidden"             // a key without the right
+	ErrGone                 Code = "gone"                  // a feed cursor from another database, or from its future (restored from an older copy)
 	ErrUnavailable          Code = "unavailable"           // the database cannot be reached or is shutting down
 	ErrInternal             Code = "internal"              // anything unexpected; its text never leaves the server
 )

@@ -88,6 +88,12 @@ type Change struct {
 type ChangeService interface {
 	// FindChanges returns changes after since that p may see, oldest first.
 	FindChanges(ctx context.Context, p Principal, since int64, limit int) (changes []Change, last int64, more bool, err error)
+	// SealSince makes the opaque cursor a client sends back to get the changes after seq.
+	SealSince(seq int64) string
+	// OpenSince reads a cursor made by SealSince: ErrMalformed naming since for one this
+	// database never gave out, ErrGone for one from another database or past its newest change
+	// (it was restored from an older copy), which only a fresh start can follow.
+	OpenSince(ctx context.Context, cursor string) (int64, error)
 	// WaitForChange returns a channel closed at the next commit after the call (and when the
 	// service shuts down).
 	WaitForChange() <-chan struct{}

@@ -2,11 +2,10 @@ package httpapi
 
 import (
 	"context"
-	"encoding/base64"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -56,7 +55,8 @@ type Change struct {
 //	@Description	Returns the changes after `since` that the caller may see, oldest first. Each use-case appears once, at its latest change: as the use-case, or as a tombstone (`deleted: true`) when the caller could see it once and no longer can (deleted, or shared less widely). A use-case the caller never could see never appears.
 //	@Description	Start without `since` to get everything the caller can see now, then keep sending the `next_since` of each answer as `since`: no change is ever missed, however many writers commit at once. Ask again at once while `has_more` is true.
 //	@Description	With `wait` (seconds, at most 60) an answer without changes is held open until a change commits or the time is up (long poll), so a harvester stays current without hammering the server.
-//	@Description	The cursor is opaque; a cursor this server did not give out is a 400 naming `since`. See the harvesting guide: https://github.com/usecat/usecat/blob/main/docs/harvesting.md
+//	@Description	The cursor is opaque and sealed with the database's own key: nothing in it can be read or changed, and a damaged cursor or one this server did not give out is a 400 naming `since`.
+//	@Description	A cursor is bound to the database it came from. One from another database, or one ahead of the newest change (the server's database was restored from an older backup), is answered 410 Gone with the problem type https://usecat.dk/problems/gone: drop your copy's cursor and start again without `since`, replacing your copy with what the replay brings. See the harvesting guide: https://github.com/usecat/usecat/blob/main/docs/harvesting.md
 //	@Tags			harvesting
 //	@Produce		json
 //	@Param			since	query		string	false	"The next_since of the previous answer; absent to start from the beginning"	example(djEuMTA0Mg)
@@ -65,20 +65,33 @@ type Change struct {
 //	@Success		200		{object}	ChangeList
 //	@Failure		400		{object}	Problem	"since, limit or wait cannot be read"
 //	@Failure		401		{object}	Problem	"The API key is not valid"
+//	@Failure		410		{object}	Problem	"The cursor belongs to another database or is ahead of its newest change (it was restored from an older backup): start again without since"
 //	@Failure		422		{object}	Problem	"limit or wait is out of range"
 //	@Failure		429		{object}	Problem	"Too many requests; wait as Retry-After says"
 //	@Failure		500		{object}	Problem	"Something unexpected went wrong"
 //	@Failure		503		{object}	Problem	"The database is unavailable or the request took too long"
 //	@Router			/api/v1/changes [get]
 func (s *Server) handleListChanges(c echo.Context) error {
-	since, limit, wait, err := parseChangesQuery(c.QueryParams())
-	if err != nil {
-		return err
-	}
+	cursor, limit, wait, fe := parseChangesQuery(c.QueryParams())
 	if s.cfg.Changes == nil {
 		return errNoFeed
 	}
 	ctx, p := c.Request().Context(), principal(c)
+	var since int64
+	if cursor != "" {
+		var err error
+		since, err = s.openSince(ctx, cursor)
+		var ce *catalog.Error
+		switch {
+		case errors.As(err, &ce) && len(ce.Fields) > 0:
+			fe = append(fe, ce.Fields...)
+		case err != nil && len(fe) == 0:
+			return err
+		}
+	}
+	if err := fe.Err("the query has invalid parameters"); err != nil {
+		return err
+	}
 	deadline := time.Now().Add(time.Duration(wait) * time.Second)
 	for {
 		// Take the wake-up channel before reading, so a commit between the read and the wait
@@ -93,19 +106,26 @@ func (s *Server) handleListChanges(c echo.Context) error {
 		}
 		left := time.Until(deadline)
 		if len(changes) > 0 || left <= 0 {
-			return writeChanges(c, changes, last, more)
+			return writeChanges(c, changes, s.cfg.Changes.SealSince(last), more)
 		}
 		switch s.awaitChange(ctx, wake, left) {
 		case gone:
 			return ctx.Err()
 		case shuttingDown:
-			return writeChanges(c, nil, last, false)
+			return writeChanges(c, nil, s.cfg.Changes.SealSince(last), false)
 		case timeUp:
 			// One last look, in case a wake-up went missing (another process's commit while
 			// the store's listener was reconnecting).
 			deadline = time.Now()
 		}
 	}
+}
+
+// openSince opens the since cursor within the ordinary request timeout.
+func (s *Server) openSince(ctx context.Context, cursor string) (int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.RequestTimeout)
+	defer cancel()
+	return s.cfg.Changes.OpenSince(ctx, cursor)
 }
 
 // findChanges reads one page of the feed within the ordinary request timeout: the route's own
@@ -149,7 +169,7 @@ var errNoFeed = catalog.Errorf(catalog.ErrUnavailable, "the change feed is not a
 
 // writeChanges splices the stored documents into the answer rather than decode and re-encode
 // them: a harvest moves the whole catalogue through here.
-func writeChanges(c echo.Context, changes []catalog.Change, last int64, more bool) error {
+func writeChanges(c echo.Context, changes []catalog.Change, next string, more bool) error {
 	buf := getBuffer()
 	defer putBuffer(buf)
 	buf.WriteString(`{"changes":[`)
@@ -172,7 +192,7 @@ func writeChanges(c echo.Context, changes []catalog.Change, last int64, more boo
 		buf.WriteByte('}')
 	}
 	buf.WriteString(`],"next_since":"`)
-	buf.WriteString(encodeSince(last))
+	buf.WriteString(next) // base64url: nothing to escape
 	buf.WriteString(`","has_more":`)
 	buf.WriteString(strconv.FormatBool(more))
 	buf.WriteByte('}')
@@ -182,48 +202,14 @@ func writeChanges(c echo.Context, changes []catalog.Change, last int64, more boo
 	return writeJSON(c, http.StatusOK, buf.Bytes())
 }
 
-// The cursor of the change feed is "v1.<seq>" in unpadded base64url: opaque to clients, so
-// its form may change (a new version prefix) without breaking them.
-const sincePrefix = "v1."
-
-func encodeSince(seq int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(sincePrefix + strconv.FormatInt(seq, 10)))
-}
-
-// decodeSince reads a cursor made by encodeSince.
-func decodeSince(s string) (int64, bool) {
-	if len(s) > 64 {
-		return 0, false
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return 0, false
-	}
-	digits, ok := strings.CutPrefix(string(raw), sincePrefix)
-	if !ok || digits == "" || len(digits) > 19 {
-		return 0, false
-	}
-	for i := 0; i < len(digits); i++ {
-		if digits[i] < '0' || digits[i] > '9' {
-			return 0, false
-		}
-	}
-	seq, err := strconv.ParseInt(digits, 10, 64)
-	return seq, err == nil
-}
-
 // parseChangesQuery reads since, limit and wait, naming every bad one at once: 400 for a value
-// that cannot be read, 422 for one out of range.
-func parseChangesQuery(q url.Values) (since int64, limit, wait int, err error) {
-	var fe catalog.FieldErrors
-	if v, ok := single(q, "since", &fe); ok {
-		if since, ok = decodeSince(v); !ok {
-			fe.Add("since", catalog.FieldMalformed, "is not a cursor this server gave out; send the next_since of an earlier answer, or nothing to start again")
-		}
-	}
+// that cannot be read, 422 for one out of range. since is left to the service to open (only
+// the database can tell whether a cursor is its own) and its faults added to fe.
+func parseChangesQuery(q url.Values) (since string, limit, wait int, fe catalog.FieldErrors) {
+	since, _ = single(q, "since", &fe)
 	limit = intParam(q, "limit", 1, maxChangesLimit, defaultChangesLimit, &fe)
 	wait = intParam(q, "wait", 0, maxWait, 0, &fe)
-	return since, limit, wait, fe.Err("the query has invalid parameters")
+	return since, limit, wait, fe
 }
 
 // intParam reads a whole-number parameter within [lo, hi], def when absent.

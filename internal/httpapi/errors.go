@@ -53,6 +53,7 @@ var kinds = map[catalog.Code]problemKind{
 	catalog.ErrPreconditionFailed:   {http.StatusPreconditionFailed, "precondition-failed", "Precondition failed"},
 	catalog.ErrUnauthorized:         {http.StatusUnauthorized, "unauthorized", "Unauthorized"},
 	catalog.ErrForbidden:            {http.StatusForbidden, "forbidden", "Forbidden"},
+	catalog.ErrGone:                 {http.StatusGone, "gone", "Start again"},
 	catalog.ErrUnavailable:          {http.StatusServiceUnavailable, "unavailable", "Service unavailable"},
 	catalog.ErrInternal:             {http.StatusInternalServerError, "internal", "Internal server error"},
 }

@@ -1,5 +1,11 @@
 package store
 
+import (
+	"context"
+
+	"gorm.io/gorm"
+)
+
 // searchSQL is how an engine restricts a query on usecases u to full-text matches.
 type searchSQL struct {
 	join      string // joined after "FROM usecases u"
@@ -35,7 +41,31 @@ func (sqliteEngine) search(q ftsQuery, ranked bool) searchSQL {
 // SQLite has one writer connection, so writers are already serialised.
 func (sqliteEngine) lockChanges(txn) error { return nil }
 
+// SQLite databases have one serving process; nothing to take turns with.
+func (sqliteEngine) lockSchema(context.Context, *gorm.DB) (func(), error) { return func() {}, nil }
+
 type postgresEngine struct{}
+
+// lockSchema holds a session advisory lock on a connection of its own: processes starting at
+// once on one database would otherwise apply the same migration twice (and the second fail).
+func (postgresEngine) lockSchema(ctx context.Context, db *gorm.DB) (func(), error) {
+	pool, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	conn, err := pool.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7171)`); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return func() {
+		_, _ = conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(7171)`)
+		conn.Close()
+	}, nil
+}
 
 func (postgresEngine) name() string { return "postgres" }
 

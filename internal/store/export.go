@@ -30,7 +30,7 @@ func (s *Store) ExportUseCases(ctx context.Context, p catalog.Principal, f catal
 	}
 	ord := orderFor(f.Sort, sel.rank)
 	if f.Cursor != "" {
-		c, err := decodeCursor(f.Cursor, f.Sort)
+		c, err := s.decodeCursor(f.Cursor, f.Sort)
 		if err != nil {
 			return err
 		}

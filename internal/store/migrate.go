@@ -15,8 +15,14 @@ import (
 var migrations embed.FS
 
 // migrate applies the engine's versioned SQL migrations that the database has not seen, each
-// in its own transaction, and makes sure the founder organisations exist.
+// in its own transaction, makes sure the founder organisations exist and reads the database's
+// identity (making it at the first start). Processes starting at once take turns.
 func (s *Store) migrate(ctx context.Context) error {
+	unlock, err := s.engine.lockSchema(ctx, s.write)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer unlock()
 	db := s.write.WithContext(ctx)
 	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`).Error; err != nil {
 		return fmt.Errorf("migrate: %w", err)
@@ -49,7 +55,10 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		s.log.Info("applied migration", "engine", s.engine.name(), "migration", e.Name())
 	}
-	return s.seedFounders(ctx)
+	if err := s.seedFounders(ctx); err != nil {
+		return err
+	}
+	return s.loadSealer(ctx)
 }
 
 // applyMigration runs one migration file and records it, in one transaction. It goes around

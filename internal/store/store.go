@@ -48,6 +48,7 @@ type Store struct {
 	// restartWAL asks the SQLite writer to finish a checkpoint between two groups.
 	restartWAL atomic.Bool
 	fast       readStmts
+	seal       *sealer // seals the cursors given out, with the database's own key
 	closed     atomic.Bool
 	closing    sync.RWMutex // held to send on jobs, so Close never closes it under a sender
 	touched    *touchSet
@@ -77,6 +78,8 @@ type engine interface {
 	deleteUseCase(tx txn, pk int64) error
 	// hasTag is the condition that use-case u carries tag.
 	hasTag(tag string) (string, []any)
+	// lockSchema keeps other processes from migrating the database until unlock is called.
+	lockSchema(ctx context.Context, db *gorm.DB) (unlock func(), err error)
 }
 
 // Open connects to the catalogue and brings its schema up to date.

@@ -91,7 +91,7 @@ func (s *Store) FindUseCases(ctx context.Context, p catalog.Principal, f catalog
 		return nil, err
 	}
 	if f.Cursor != "" {
-		c, err := decodeCursor(f.Cursor, f.Sort)
+		c, err := s.decodeCursor(f.Cursor, f.Sort)
 		if err != nil {
 			return nil, err
 		}
@@ -119,7 +119,7 @@ func (s *Store) FindUseCases(ctx context.Context, p catalog.Principal, f catalog
 			return nil, s.translate(err)
 		}
 		if len(page.Items) == f.Limit {
-			page.NextCursor = ord.key(&last).encode()
+			page.NextCursor = s.encodeCursor(ord.key(&last))
 			break
 		}
 		page.Items = append(page.Items, r.doc)
