@@ -241,7 +241,7 @@ func (f *engineFixture) doWith(t *testing.T, r request, edit func(*http.Request)
 // api_keys.last_used_at is left out: reading with a key records its use, by design.
 var snapshotQueries = map[string]string{
 	"organisations":    `SELECT id, name, kind, municipality_code, website, created_at FROM organisations ORDER BY id`,
-	"changes":          `SELECT usecase_id, seq, organisation_id, sharing, ever_public, ever_consortium, changed_at, deleted_at FROM changes ORDER BY seq`,
+	"changes":          `SELECT usecase_id, seq, organisation_id, sharing, changed_at, deleted_at, public_seq, public_at, shared_seq, shared_at FROM changes ORDER BY seq`,
 	"revisions":        `SELECT usecase_id, version, changed_at, key_id, key_name, key_org, owner_org, sharing, deleted, changed_fields, doc FROM revisions ORDER BY usecase_id, version`,
 	"api_keys":         `SELECT id, organisation_id, name, role, hash, created_at, revoked_at FROM api_keys ORDER BY id`,
 	"idempotency_keys": `SELECT key_id, idem_key, request_hash, usecase_id, created_at FROM idempotency_keys ORDER BY key_id, idem_key`,

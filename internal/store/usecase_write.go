@@ -155,22 +155,35 @@ func (s *Store) recordChange(tx txn, p catalog.Principal, uc *catalog.UseCase, d
 	if deleted {
 		deletedAt = micros(now)
 	}
-	public := uc.Sharing == catalog.SharingPublic
-	consortium := uc.Sharing == catalog.SharingConsortium
-	return revPK, exec(tx, `INSERT INTO changes (usecase_id, seq, organisation_id, sharing, ever_public, ever_consortium, changed_at, deleted_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	// A change that moves the use-case to another organisation takes it from the old one.
+	if uc.Version > 1 {
+		err := exec(tx, `INSERT INTO departures (usecase_id, organisation_id, seq, departed_at)
+			SELECT usecase_id, organisation_id, ?, ? FROM changes WHERE usecase_id = ? AND organisation_id <> ?
+			ON CONFLICT (usecase_id, organisation_id) DO UPDATE SET seq = excluded.seq, departed_at = excluded.departed_at`,
+			seq, micros(now), uc.ID, uc.OrganisationID)
+		if err != nil {
+			return 0, err
+		}
+	}
+	// A change reaches anonymous readers when the use-case was public before it or is after
+	// it, and any key when it was or is public or consortium (changes.sharing is the state
+	// before this change); the rest of the time those readers hear nothing of it.
+	var publicSeq, sharedSeq int64
+	if uc.Sharing == catalog.SharingPublic {
+		publicSeq = seq
+	}
+	if uc.Sharing != catalog.SharingPrivate {
+		sharedSeq = seq
+	}
+	return revPK, exec(tx, `INSERT INTO changes (usecase_id, seq, organisation_id, sharing, changed_at, deleted_at, public_seq, public_at, shared_seq, shared_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (usecase_id) DO UPDATE SET seq = excluded.seq, organisation_id = excluded.organisation_id,
 			sharing = excluded.sharing, changed_at = excluded.changed_at, deleted_at = excluded.deleted_at,
-			ever_public = CASE WHEN changes.ever_public = 1 OR excluded.ever_public = 1 THEN 1 ELSE 0 END,
-			ever_consortium = CASE WHEN changes.ever_consortium = 1 OR excluded.ever_consortium = 1 THEN 1 ELSE 0 END`,
-		uc.ID, seq, uc.OrganisationID, string(uc.Sharing), b2i(public), b2i(consortium), micros(now), deletedAt)
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
+			public_seq = CASE WHEN changes.sharing = 'public' OR excluded.sharing = 'public' THEN excluded.seq ELSE changes.public_seq END,
+			public_at = CASE WHEN changes.sharing = 'public' OR excluded.sharing = 'public' THEN excluded.changed_at ELSE changes.public_at END,
+			shared_seq = CASE WHEN changes.sharing <> 'private' OR excluded.sharing <> 'private' THEN excluded.seq ELSE changes.shared_seq END,
+			shared_at = CASE WHEN changes.sharing <> 'private' OR excluded.sharing <> 'private' THEN excluded.changed_at ELSE changes.shared_at END`,
+		uc.ID, seq, uc.OrganisationID, string(uc.Sharing), micros(now), deletedAt, publicSeq, micros(now), sharedSeq, micros(now))
 }
 
 // lockRow starts a change to a use-case inside a write transaction: it takes the change feed's
