@@ -34,6 +34,10 @@ type problem struct {
 // errUnknownCursor is a 400 that names since: the server did not give out this cursor.
 var errUnknownCursor = errors.New("the server does not know the cursor")
 
+// errCursorGone is a 410: the cursor comes from another database, or from one restored from
+// an older backup since; only a fresh start lines the copy up with the server again.
+var errCursorGone = errors.New("the server's database was replaced or restored")
+
 // retryable is a failure worth retrying, with the server's Retry-After when it sent one.
 type retryable struct {
 	err   error
@@ -95,6 +99,9 @@ func fetch(ctx context.Context, cfg Config, since string, wait time.Duration) (*
 	}
 	var pr problem
 	_ = json.Unmarshal(body, &pr)
+	if res.StatusCode == http.StatusGone && since != "" {
+		return nil, fmt.Errorf("%w: %s", errCursorGone, pr.Detail)
+	}
 	if res.StatusCode == http.StatusBadRequest {
 		for _, e := range pr.Errors {
 			if e.Field == "since" {

@@ -63,6 +63,7 @@ type Stats struct {
 	Saves      int // times the file was written
 	UseCases   int // use-cases in the copy at the end
 	StartedNew bool
+	Restarts   int // times the server refused the cursor and the copy started over
 }
 
 // ErrPermanent marks a failure that retrying cannot fix: a refused key, a server that is no
@@ -91,12 +92,14 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 		switch {
 		case ctx.Err() != nil:
 			return m.finish(cfg, &st)
-		case errors.Is(err, errUnknownCursor):
-			// The server does not know our cursor (its database was replaced, say): only a
-			// fresh start gives a copy equal to what it holds now.
-			cfg.Logger.Warn("the server refused the saved cursor; starting over", "error", err)
+		case errors.Is(err, errUnknownCursor), errors.Is(err, errCursorGone):
+			// The server does not know our cursor, or its database is not the one the copy
+			// followed (replaced, or restored from an older backup): only a fresh start gives
+			// a copy equal to what it holds now.
+			cfg.Logger.Warn("the server cannot continue from the saved cursor; starting over from the beginning of its feed", "error", err)
 			m.reset()
 			st.StartedNew = true
+			st.Restarts++
 			continue
 		case errors.Is(err, ErrPermanent):
 			_, serr := m.finish(cfg, &st)

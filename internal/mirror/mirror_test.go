@@ -54,6 +54,22 @@ func startSource(t *testing.T, db, addr string) *source {
 	return s
 }
 
+// harvestedSource starts a source over db with a reader key for the consortium to harvest
+// with: its secret and principal.
+func harvestedSource(t *testing.T, db string) (*source, string, catalog.Principal) {
+	t.Helper()
+	src := startSource(t, db, "127.0.0.1:0")
+	_, secret, err := src.store.CreateKey(context.Background(), "dsk", "consortium harvester", catalog.RoleReader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := src.store.Authenticate(context.Background(), secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src, secret, p
+}
+
 // stop shuts the server down as SIGTERM does and closes the database.
 func (s *source) stop() {
 	if s.srv == nil {
@@ -177,15 +193,7 @@ func differ(got, want map[string][]byte) string {
 func TestMirrorEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "source.db")
-	src := startSource(t, db, "127.0.0.1:0")
-	_, secret, err := src.store.CreateKey(context.Background(), "dsk", "consortium harvester", catalog.RoleReader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := src.store.Authenticate(context.Background(), secret)
-	if err != nil {
-		t.Fatal(err)
-	}
+	src, secret, p := harvestedSource(t, db)
 	w := &writer{s: src}
 	w.write(t, 40)
 	out := filepath.Join(dir, "mirror", "mirror.ndjson")
@@ -220,21 +228,7 @@ func TestMirrorEndToEnd(t *testing.T) {
 	src = w.s
 	w.write(t, 30)
 	want := src.visible(p)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		got := map[string][]byte{}
-		if _, err := os.Stat(out); err == nil {
-			got = readMirror(t, out)
-		}
-		d := differ(got, want)
-		if d == "" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the following mirror never caught up: %s", d)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitEqual(t, out, func() map[string][]byte { return want })
 	cancel() // as SIGTERM does
 	select {
 	case err := <-done:
