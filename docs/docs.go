@@ -888,7 +888,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "Invalid values",
+                        "description": "Invalid values, or personal data in them (anyone reads organisations)",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -1055,7 +1055,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "Invalid values",
+                        "description": "Invalid values, or personal data in them (anyone reads organisations)",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -1233,7 +1233,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "Invalid name or role",
+                        "description": "Invalid name or role, or personal data in the name (revisions show it to every reader)",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -1450,7 +1450,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Stores a new use-case owned by the key's organisation (admins may name another in ` + "`" + `organisation_id` + "`" + `). Unset enumerations get their defaults (` + "`" + `sharing` + "`" + `: private).\nFree text must not hold a CPR number, and, unless ` + "`" + `sharing` + "`" + ` is private, no e-mail address or phone number either (` + "`" + `contact_email` + "`" + ` is the place for a mailbox).\nWith an ` + "`" + `Idempotency-Key` + "`" + `, a retry with the same body within 24 hours returns the first answer again and creates nothing; the same key with another body is 422.",
+                "description": "Stores a new use-case owned by the key's organisation (admins may name another in ` + "`" + `organisation_id` + "`" + `). Unset enumerations get their defaults (` + "`" + `sharing` + "`" + `: private).\nNo text a reader sees (free text, link and assessment URLs, ` + "`" + `contact_email` + "`" + `) may hold a CPR number, and, unless ` + "`" + `sharing` + "`" + ` is private, no e-mail address or phone number either, however it is written: other scripts' digits, fullwidth forms, HTML references and invisible characters count as what they show (docs/guard.md). ` + "`" + `contact_email` + "`" + ` is the place for a mailbox.\nWith an ` + "`" + `Idempotency-Key` + "`" + `, a retry with the same body within 24 hours returns the first answer again and creates nothing; the same key with another body is 422.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1528,7 +1528,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "Invalid values, personal data in free text, or an Idempotency-Key reused with another body",
+                        "description": "Invalid values, personal data in what readers see, control characters in text, or an Idempotency-Key reused with another body",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -1890,7 +1890,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "Invalid values or personal data in free text",
+                        "description": "Invalid values, personal data in what readers see, or control characters in text",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -2109,7 +2109,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "Invalid values or personal data in free text",
+                        "description": "Invalid values, personal data in what readers see, or control characters in text",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }

@@ -21,7 +21,7 @@ type SchemaFile struct {
 var SchemaFiles = []SchemaFile{
 	{
 		Name: "draft.schema.json", Component: "catalog.Draft", Title: "Use-case draft",
-		Description: "The body of POST /api/v1/usecases and PUT /api/v1/usecases/{id} (DESIGN 3.2). PATCH takes a JSON Merge Patch (RFC 7396) of these members, where null removes a member. Before checking, the server trims text, lower-cases, trims and de-duplicates tags, and fills in the defaults; lengths count characters after trimming. Unknown members are refused. contact_email is required unless sharing is private. A CPR number in any free-text member, or an e-mail address or phone number there when sharing is consortium or public, is refused (DESIGN 4.3). Written by make docs from the same rules as openapi.yaml.",
+		Description: "The body of POST /api/v1/usecases and PUT /api/v1/usecases/{id} (DESIGN 3.2). PATCH takes a JSON Merge Patch (RFC 7396) of these members, where null removes a member. Before checking, the server trims text, lower-cases, trims and de-duplicates tags, and fills in the defaults; lengths count characters after trimming. Unknown members are refused. contact_email is required unless sharing is private. A CPR number in any text a reader sees (free text, link and assessment URLs, contact_email), or an e-mail address or phone number there when sharing is consortium or public, is refused however it is written (DESIGN 4.3, docs/guard.md). Written by make docs from the same rules as openapi.yaml.",
 	},
 	{
 		Name: "usecase.schema.json", Component: "catalog.UseCase", Title: "Use-case",

@@ -60,7 +60,11 @@ func (f foldedText) position(at int) int {
 	if len(f.decoded) != len(f.orig) {
 		i = percentOffset(f.orig, i)
 	}
-	return utf8.RuneCountInString(f.orig[:min(i, len(f.orig))]) + 1
+	i = min(i, len(f.orig))
+	for i > 0 && i < len(f.orig) && !utf8.RuneStart(f.orig[i]) {
+		i-- // a byte inside a character counts as that character
+	}
+	return utf8.RuneCountInString(f.orig[:i]) + 1
 }
 
 // foldString returns in folded, and whether that differs from in. Runs of printable ASCII, the

@@ -401,7 +401,7 @@ func cprFor(date uint32, form uint8) string {
 	}
 	d := 1 + int(date/1200)%dd
 	serial := int(date/37) % 10000
-	seps := []string{"-", "", " ", "\u00a0", "\u2013"}
+	seps := []string{"-", "", " ", "\u00a0", "\u2013", "/", ".", "  ", " - ", "\u00ad", "\u200b", "&ndash;", "\uff0d"}
 	return fmt.Sprintf("%02d%02d%02d%s%04d", d, m, y, seps[int(form)%len(seps)], serial)
 }
 
@@ -412,6 +412,8 @@ func FuzzGuardPersonalData(f *testing.F) {
 		"", "Borger 010190-1234 ringede", "+45 12 34 56 78", "jens@albertslund.dk", "æøå 0101901234",
 		"2023-2025 og 02-09-2025", "12-34-56-78", "\xff\xfe\xfd", "(+45) 1234 5678", "a@b@c.dk",
 		"claude-3-5-sonnet-20240620", "CVR 14814833", "010190\u00a01234", "999999-9999",
+		"０１０１９０－１２３４", "&#48;&#49;&#x30;", "jens＠x.dk", "https://x.dk/?a=%30%31&b=12%2034", "&notit;&amp;#48;",
+		"0\u03321\u200b2\u00ad3", "12.34.56.78 1234-5678", "01.01.90-1234", "\x00\x01\x7f", "%", "&#", "&#x;",
 	} {
 		f.Add(s, uint(len(s)/2), uint32(len(s)*7919), uint8(len(s)))
 	}
@@ -431,6 +433,21 @@ func FuzzGuardPersonalData(f *testing.F) {
 			}
 			if len(errs)%8 != 0 {
 				t.Errorf("%d findings, want the same in each of the 8 fields holding the text", len(errs))
+			}
+			// The same text read as URLs, as contact_email, as an organisation's and a key's name.
+			d = &Draft{Sharing: sharing, Links: []Link{{URL: text}}, ImpactAssessments: []ImpactAssessment{{URL: text}}, ContactEmail: text}
+			for _, e := range GuardPersonalData(d) {
+				checkFuzzMessage(t, text, e)
+			}
+		}
+		for _, e := range guardPublic("name", text, "website", text) {
+			checkFuzzMessage(t, text, e)
+		}
+		f := fold(text, at%2 == 0)
+		n := utf8.RuneCountInString(text)
+		for i := 0; i < len(f.s); i += 1 + len(f.s)/64 {
+			if p := f.position(i); p < 1 || p > n {
+				t.Errorf("byte %d of the folded text maps to character %d of %d", i, p, n)
 			}
 		}
 
@@ -462,8 +479,13 @@ func FuzzGuardPersonalData(f *testing.F) {
 // 99,999, so longer inputs are skipped.
 func checkFuzzMessage(t *testing.T, input string, e FieldError) {
 	t.Helper()
-	if e.Code != FieldPersonalData || !guardMessage.MatchString(e.Message) {
+	m := guardMessage.FindStringSubmatch(e.Message)
+	if e.Code != FieldPersonalData || m == nil {
 		t.Errorf("%s: unexpected error %q %q", e.Field, e.Code, e.Message)
+		return
+	}
+	if pos, _ := strconv.Atoi(m[2]); pos < 1 || pos > utf8.RuneCountInString(input) {
+		t.Errorf("%s: position %d outside the text of %d characters", e.Field, pos, utf8.RuneCountInString(input))
 	}
 	if utf8.RuneCountInString(input) >= 99_999 {
 		return
@@ -529,4 +551,26 @@ func BenchmarkGuard(b *testing.B) {
 		d.Description = strings.Repeat(benchDescription, 10)
 		run(b, d)
 	})
+	// A description at its limit of 20,000 characters, Danish letters and all.
+	b.Run("clean-20000-chars", func(b *testing.B) {
+		d := validDraft()
+		d.Sharing = SharingPublic
+		d.Description = chars(benchDescription, DescriptionMax)
+		run(b, d)
+	})
+	// The same with a no-break space and an en dash in every paragraph, as word processors
+	// write, so the guard folds a copy of the text.
+	b.Run("folded-20000-chars", func(b *testing.B) {
+		d := validDraft()
+		d.Sharing = SharingPublic
+		p := strings.Replace(strings.Replace(benchDescription, "2025 til", "2025\u00a0til", 1), " til ", " – ", 1)
+		d.Description = chars(p, DescriptionMax)
+		run(b, d)
+	})
+}
+
+// chars repeats s to exactly n characters.
+func chars(s string, n int) string {
+	r := []rune(strings.Repeat(s, n/utf8.RuneCountInString(s)+1))
+	return string(r[:n])
 }

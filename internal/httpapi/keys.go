@@ -69,7 +69,7 @@ func (s *Server) handleListKeys(c echo.Context) error {
 //	@Failure		404	{object}	Problem	"No such organisation"
 //	@Failure		413	{object}	Problem	"The body is larger than 1 MiB"
 //	@Failure		415	{object}	Problem	"The body is not application/json"
-//	@Failure		422	{object}	Problem	"Invalid name or role"
+//	@Failure		422	{object}	Problem	"Invalid name or role, or personal data in the name (revisions show it to every reader)"
 //	@Failure		429	{object}	Problem	"Too many requests"
 //	@Failure		500	{object}	Problem	"Something unexpected went wrong"
 //	@Failure		503	{object}	Problem	"The database is unavailable or the request took too long"

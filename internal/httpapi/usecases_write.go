@@ -24,7 +24,7 @@ const maxIdempotencyKey = 255
 //	@ID			createUseCase
 //	@Summary		Create a use-case
 //	@Description	Stores a new use-case owned by the key's organisation (admins may name another in `organisation_id`). Unset enumerations get their defaults (`sharing`: private).
-//	@Description	Free text must not hold a CPR number, and, unless `sharing` is private, no e-mail address or phone number either (`contact_email` is the place for a mailbox).
+//	@Description	No text a reader sees (free text, link and assessment URLs, `contact_email`) may hold a CPR number, and, unless `sharing` is private, no e-mail address or phone number either, however it is written: other scripts' digits, fullwidth forms, HTML references and invisible characters count as what they show (docs/guard.md). `contact_email` is the place for a mailbox.
 //	@Description	With an `Idempotency-Key`, a retry with the same body within 24 hours returns the first answer again and creates nothing; the same key with another body is 422.
 //	@Tags			use-cases
 //	@Accept			json
@@ -40,7 +40,7 @@ const maxIdempotencyKey = 255
 //	@Failure		403				{object}	Problem		"The key may not create use-cases (for this organisation)"
 //	@Failure		413				{object}	Problem		"The body is larger than 1 MiB"
 //	@Failure		415				{object}	Problem		"The body is not application/json"
-//	@Failure		422				{object}	Problem		"Invalid values, personal data in free text, or an Idempotency-Key reused with another body"
+//	@Failure		422				{object}	Problem		"Invalid values, personal data in what readers see, control characters in text, or an Idempotency-Key reused with another body"
 //	@Failure		429				{object}	Problem		"Too many requests"
 //	@Failure		500				{object}	Problem		"Something unexpected went wrong"
 //	@Failure		503				{object}	Problem		"The database is unavailable or the request took too long"
@@ -129,7 +129,7 @@ func ifMatch(c echo.Context) (int, error) {
 //	@Failure		412			{object}	Problem	"The use-case changed since the version in If-Match"
 //	@Failure		413			{object}	Problem	"The body is larger than 1 MiB"
 //	@Failure		415			{object}	Problem	"The body is not application/json"
-//	@Failure		422			{object}	Problem	"Invalid values or personal data in free text"
+//	@Failure		422			{object}	Problem	"Invalid values, personal data in what readers see, or control characters in text"
 //	@Failure		428			{object}	Problem	"If-Match is missing"
 //	@Failure		429			{object}	Problem	"Too many requests"
 //	@Failure		500			{object}	Problem	"Something unexpected went wrong"
@@ -170,7 +170,7 @@ type UseCasePatch catalog.Draft
 //	@Failure		412			{object}	Problem	"The use-case changed since the version in If-Match"
 //	@Failure		413			{object}	Problem	"The body is larger than 1 MiB"
 //	@Failure		415			{object}	Problem	"The body is neither application/merge-patch+json nor application/json"
-//	@Failure		422			{object}	Problem	"Invalid values or personal data in free text"
+//	@Failure		422			{object}	Problem	"Invalid values, personal data in what readers see, or control characters in text"
 //	@Failure		428			{object}	Problem	"If-Match is missing"
 //	@Failure		429			{object}	Problem	"Too many requests"
 //	@Failure		500			{object}	Problem	"Something unexpected went wrong"
