@@ -55,6 +55,12 @@ const docTemplate = `{
                         "description": "Seconds to hold an answer without changes open (long poll)",
                         "name": "wait",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "The ETag of the answer the caller holds; 304 while the same request would get the same answer",
+                        "name": "If-None-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -62,6 +68,21 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.ChangeList"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Changes exactly when the answer to the same request does"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "Nothing new since the answer whose ETag was sent",
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Changes exactly when the answer to the same request does"
+                            }
                         }
                     },
                     "400": {
@@ -2386,7 +2407,7 @@ const docTemplate = `{
                     "200": {
                         "description": "The OpenAPI 3.0 document",
                         "schema": {
-                            "type": "object"
+                            "type": "string"
                         }
                     },
                     "401": {
@@ -3697,8 +3718,12 @@ const docTemplate = `{
     },
     "tags": [
         {
-            "description": "Municipal AI use-cases: list, search, count and read.",
+            "description": "Municipal AI use-cases: list, search, count, read, and for editors create, change and delete.",
             "name": "use-cases"
+        },
+        {
+            "description": "For the consortium and other harvesters: the lossless change feed, the JSON Feed and the streamed exports.",
+            "name": "harvesting"
         },
         {
             "description": "The municipalities and other bodies that own use-cases.",
@@ -3709,8 +3734,8 @@ const docTemplate = `{
             "name": "vocabularies"
         },
         {
-            "description": "For the consortium and other harvesters: the lossless change feed, the JSON Feed and the streamed exports.",
-            "name": "harvesting"
+            "description": "API keys: who holds them, what they may do, and the key behind a request. Admins issue and revoke them.",
+            "name": "keys"
         },
         {
             "description": "Health, readiness, metrics and this document.",
@@ -3726,7 +3751,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/",
 	Schemes:          []string{},
 	Title:            "usecat: the municipal AI use-case catalogue",
-	Description:      "The shared catalogue of AI use-cases of the Danish municipalities in the Danish Language Model Consortium (Dansk Sprogmodel Konsortium, DSK).\nAnyone may read public use-cases; an API key (`Authorization: Bearer <key>`) shows more and, for editors, allows changes.\nEvery error is `application/problem+json` (RFC 9457) whose `type` is `https://usecat.dk/problems/<kind>`.\nHarvesting everything shared with the consortium (the change feed, exports, the `usecat mirror` command): see the [harvesting guide](https://github.com/usecat/usecat/blob/main/docs/harvesting.md).",
+	Description:      "The shared catalogue of AI use-cases of the Danish municipalities in the Danish Language Model Consortium (Dansk Sprogmodel Konsortium, DSK).\nAnyone may read public use-cases; an API key (`Authorization: Bearer <key>`) shows more and, for editors, allows changes.\nEvery error is `application/problem+json` (RFC 9457) whose `type` is `https://usecat.dk/problems/<kind>`, naming every bad member or parameter at once in `errors`. A request that cannot be read is 400: malformed JSON, an unknown member, a value of the wrong type or form (`limit=abc`, a date that is no date, a cursor this server did not give out). A request that can be read but holds a value that is not allowed is 422: out of range (`limit=0`), too long (a `q` over 500 characters), not in the enumeration, against a pattern, or a parameter that may appear once given twice. Each error answer below shows what the server really answers.\nA PATCH that changes nothing answers 200 with the use-case as it was, at the same version.\nHarvesting everything shared with the consortium (the change feed, exports, the `usecat mirror` command): see the [harvesting guide](https://github.com/usecat/usecat/blob/main/docs/harvesting.md).",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

@@ -54,7 +54,7 @@ func fix(doc *openapi3.T, basePath string) error {
 		}
 	}
 	dropUnusedSchemas(doc)
-	return nil
+	return fixProblemExamples(doc)
 }
 
 // dropUnusedSchemas removes the components nothing refers to any more, such as the named

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/cespare/xxhash/v2"
 	"github.com/labstack/echo/v4"
 
 	"github.com/usecat/usecat/internal/catalog"
@@ -62,7 +63,11 @@ type Change struct {
 //	@Param			since	query		string	false	"The next_since of the previous answer; absent to start from the beginning"	example(djEuMTA0Mg)
 //	@Param			limit	query		int		false	"Changes per answer"															minimum(1)	maximum(1000)	default(100)
 //	@Param			wait	query		int		false	"Seconds to hold an answer without changes open (long poll)"					minimum(0)	maximum(60)		default(0)
+//	@Param			If-None-Match	header	string	false	"The ETag of the answer the caller holds; 304 while the same request would get the same answer"
 //	@Success		200		{object}	ChangeList
+//	@Header			200		{string}	ETag	"Changes exactly when the answer to the same request does"
+//	@Success		304		"Nothing new since the answer whose ETag was sent"
+//	@Header			304		{string}	ETag	"Changes exactly when the answer to the same request does"
 //	@Failure		400		{object}	Problem	"since, limit or wait cannot be read"
 //	@Failure		401		{object}	Problem	"The API key is not valid"
 //	@Failure		410		{object}	Problem	"The cursor belongs to another database or is ahead of its newest change (it was restored from an older backup): start again without since"
@@ -196,9 +201,14 @@ func writeChanges(c echo.Context, changes []catalog.Change, next string, more bo
 	buf.WriteString(`","has_more":`)
 	buf.WriteString(strconv.FormatBool(more))
 	buf.WriteByte('}')
-	// A feed answer is only ever current for a moment; caches must not reuse it.
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	c.Response().Header().Add(echo.HeaderVary, echo.HeaderAuthorization)
+	// The ETag is the answer's own hash, so it moves exactly when what this caller sees does
+	// (DESIGN 4.4), and a poll that finds nothing new costs the caller a 304.
+	etag := `"` + strconv.FormatUint(xxhash.Sum64(buf.Bytes()), 36) + `"`
+	cacheHeaders(c)
+	if noneMatch(c.Request().Header.Get("If-None-Match"), etag) {
+		return notModified(c, etag)
+	}
+	c.Response().Header().Set(headerETag, etag)
 	return writeJSON(c, http.StatusOK, buf.Bytes())
 }
 

@@ -141,7 +141,7 @@ func TestChangesParameters(t *testing.T) {
 	garbage := base64.RawURLEncoding.EncodeToString([]byte("v1.12x"))
 	run(t, f, []scenario{
 		{name: "from the beginning", req: request{path: "/api/v1/changes"}, status: 200,
-			checks: []check{header("Content-Type", "application/json"), header("Cache-Control", "no-store"), bodyHas(`"has_more":false`)}},
+			checks: []check{header("Content-Type", "application/json"), header("Cache-Control", "no-cache"), bodyHas(`"has_more":false`)}},
 		{name: "limit pages", req: request{path: "/api/v1/changes?limit=3"}, status: 200, checks: []check{bodyHas(`"has_more":true`)}},
 		{name: "garbage since", req: request{path: "/api/v1/changes?since=garbage!"}, status: 400, checks: []check{problem(400, "since")}},
 		{name: "since of the list's cursor form", req: request{path: "/api/v1/changes?since=eyJzIjoidGl0bGUifQ"}, status: 400, checks: []check{problem(400, "since")}},
@@ -334,5 +334,51 @@ func TestChangesLosslessUnderLoad(t *testing.T) {
 			}
 		}
 		f.noInternalErrors(t)
+	})
+}
+
+// TestChangesETag: the feed answers If-None-Match with 304 until what the caller would get
+// changes, and a change the caller cannot see leaves its ETag alone (DESIGN 4.4).
+func TestChangesETag(t *testing.T) {
+	forEngines(t, httpapi.Config{}, func(t *testing.T, f *engineFixture) {
+		first := f.do(t, request{path: "/api/v1/changes"})
+		etag := first.header.Get("ETag")
+		if first.status != 200 || etag == "" {
+			t.Fatalf("status %d, ETag %q", first.status, etag)
+		}
+		same := f.do(t, request{path: "/api/v1/changes", header: map[string]string{"If-None-Match": etag}})
+		if same.status != 304 || same.header.Get("ETag") != etag || len(same.body) != 0 {
+			t.Fatalf("unchanged feed: status %d, ETag %q, body %q", same.status, same.header.Get("ETag"), same.body)
+		}
+		var page feedPage
+		_ = json.Unmarshal(first.body, &page)
+		tail := "/api/v1/changes?since=" + page.NextSince
+		tailETag := f.do(t, request{path: tail}).header.Get("ETag")
+
+		// A private use-case of Albertslund changes nothing an anonymous caller sees.
+		private := f.do(t, request{method: "POST", path: "/api/v1/usecases", key: "editor", header: jsonBody,
+			body: `{"title":"Intern prøve","summary":"En intern prøve, som kun kommunen ser.","category":"other","maturity":"idea"}`})
+		if private.status != 201 {
+			t.Fatalf("create: %d %s", private.status, private.body)
+		}
+		for _, path := range []string{"/api/v1/changes", tail} {
+			etag := map[string]string{"/api/v1/changes": etag, tail: tailETag}[path]
+			if r := f.do(t, request{path: path, header: map[string]string{"If-None-Match": etag}}); r.status != 304 {
+				t.Errorf("%s after a private change: status %d, want 304", path, r.status)
+			}
+		}
+		// Its owner sees it, so the owner's ETag moves.
+		if r := f.do(t, request{path: tail, key: "editor", header: map[string]string{"If-None-Match": tailETag}}); r.status != 200 {
+			t.Errorf("the owner's feed after its own change: status %d, want 200", r.status)
+		}
+		public := f.do(t, request{method: "POST", path: "/api/v1/usecases", key: "editor", header: jsonBody,
+			body: `{"title":"Offentlig prøve","summary":"En prøve, som alle kan se i kataloget.","category":"other","maturity":"idea","sharing":"public","contact_email":"digitalisering@albertslund.dk"}`})
+		if public.status != 201 {
+			t.Fatalf("create: %d %s", public.status, public.body)
+		}
+		r := f.do(t, request{path: tail, header: map[string]string{"If-None-Match": tailETag}})
+		if r.status != 200 || r.header.Get("ETag") == tailETag {
+			t.Errorf("after a public change: status %d, ETag %q (was %q)", r.status, r.header.Get("ETag"), tailETag)
+		}
 	})
 }

@@ -67,7 +67,7 @@ func (s *Server) handleOpenAPIJSON(c echo.Context) error {
 //	@ID			getOpenAPIYAML
 //	@Tags			operations
 //	@Produce		application/yaml
-//	@Success		200	{object}	object	"The OpenAPI 3.0 document"
+//	@Success		200	{string}	string	"The OpenAPI 3.0 document"
 //	@Failure		401	{object}	Problem	"The API key is not valid"
 //	@Failure		429	{object}	Problem	"Too many requests"
 //	@Router			/openapi.yaml [get]

@@ -34,8 +34,10 @@ var spec = sync.OnceValues(func() (*openapi3.T, error) {
 })
 
 func init() {
-	// Swagger UI's page is documented as text/html; its body is checked as a string.
+	// Swagger UI's page is documented as text/html, the YAML document as text; their bodies
+	// are checked as strings.
 	openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("application/yaml", openapi3filter.PlainBodyDecoder)
 }
 
 var specRouter = sync.OnceValues(func() (routers.Router, error) {

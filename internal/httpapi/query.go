@@ -31,7 +31,7 @@ func parseFilter(q url.Values, paged bool) (catalog.Filter, error) {
 		case !utf8.ValidString(v):
 			fe.Add("q", catalog.FieldMalformed, "must be UTF-8 text")
 		case utf8.RuneCountInString(v) > catalog.MaxQueryLen:
-			fe.Add("q", catalog.FieldMalformed, "is longer than %d characters; search for fewer words", catalog.MaxQueryLen)
+			fe.Add("q", catalog.FieldTooLong, "is longer than %d characters; search for fewer words", catalog.MaxQueryLen)
 		default:
 			f.Query = strings.TrimSpace(v)
 		}

@@ -11,19 +11,22 @@
 //	@version					1.0
 //	@description				The shared catalogue of AI use-cases of the Danish municipalities in the Danish Language Model Consortium (Dansk Sprogmodel Konsortium, DSK).
 //	@description				Anyone may read public use-cases; an API key (`Authorization: Bearer <key>`) shows more and, for editors, allows changes.
-//	@description				Every error is `application/problem+json` (RFC 9457) whose `type` is `https://usecat.dk/problems/<kind>`.
+//	@description				Every error is `application/problem+json` (RFC 9457) whose `type` is `https://usecat.dk/problems/<kind>`, naming every bad member or parameter at once in `errors`. A request that cannot be read is 400: malformed JSON, an unknown member, a value of the wrong type or form (`limit=abc`, a date that is no date, a cursor this server did not give out). A request that can be read but holds a value that is not allowed is 422: out of range (`limit=0`), too long (a `q` over 500 characters), not in the enumeration, against a pattern, or a parameter that may appear once given twice. Each error answer below shows what the server really answers.
+//	@description				A PATCH that changes nothing answers 200 with the use-case as it was, at the same version.
 //	@description				Harvesting everything shared with the consortium (the change feed, exports, the `usecat mirror` command): see the [harvesting guide](https://github.com/usecat/usecat/blob/main/docs/harvesting.md).
 //	@license.name				MPL-2.0
 //	@license.url				https://www.mozilla.org/en-US/MPL/2.0/
 //	@BasePath					/
 //	@tag.name					use-cases
-//	@tag.description			Municipal AI use-cases: list, search, count and read.
+//	@tag.description			Municipal AI use-cases: list, search, count, read, and for editors create, change and delete.
+//	@tag.name					harvesting
+//	@tag.description			For the consortium and other harvesters: the lossless change feed, the JSON Feed and the streamed exports.
 //	@tag.name					organisations
 //	@tag.description			The municipalities and other bodies that own use-cases.
 //	@tag.name					vocabularies
 //	@tag.description			Every enumeration with Danish and English labels.
-//	@tag.name					harvesting
-//	@tag.description			For the consortium and other harvesters: the lossless change feed, the JSON Feed and the streamed exports.
+//	@tag.name					keys
+//	@tag.description			API keys: who holds them, what they may do, and the key behind a request. Admins issue and revoke them.
 //	@tag.name					operations
 //	@tag.description			Health, readiness, metrics and this document.
 //	@securityDefinitions.apikey	BearerAuth
