@@ -26,7 +26,7 @@ REDOCLY_VERSION := 2.77.0
 REDOCLY  ?= $(shell command -v redocly >/dev/null 2>&1 && echo redocly || \
               (command -v npx >/dev/null 2>&1 && echo "npx --yes @redocly/cli@$(REDOCLY_VERSION)"))
 
-.PHONY: all build run test docs docs-check lint lint-openapi bench clean
+.PHONY: all build run test docs docs-check lint lint-openapi bench clean vendor-dkfds vendor-axe
 
 all: build
 
@@ -87,6 +87,15 @@ LOADTEST_FLAGS ?=
 bench:
 	$(GO) test -tags $(TAGS) -run '^$$' -bench '$(BENCH)' -benchmem -timeout 30m ./internal/store/ ./internal/httpapi/
 	$(GO) run -tags $(TAGS) ./cmd/loadtest $(LOADTEST_FLAGS)
+
+## vendor-dkfds: fetch Det Fælles Designsystem at its pinned version into internal/web/assets/dkfds
+## (needs npm; the build does not)
+vendor-dkfds:
+	internal/web/vendor-dkfds.sh
+
+## vendor-axe: fetch axe-core at its pinned version into internal/web/testdata/axe-core (needs npm)
+vendor-axe:
+	internal/web/testdata/vendor-axe.sh
 
 clean:
 	rm -rf bin

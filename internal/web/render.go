@@ -91,6 +91,14 @@ func funcs(l *language, a *assets) template.FuncMap {
 			return name
 		},
 		"langname": l.languageName,
+		// content marks text the organisations wrote, which is Danish, on English pages
+		// (WCAG 3.1.2, language of parts).
+		"content": func() template.HTMLAttr {
+			if l == danish {
+				return ""
+			}
+			return ` lang="da"`
+		},
 	}
 }
 

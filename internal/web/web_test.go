@@ -210,9 +210,9 @@ func TestOnlyPublicWhateverTheRequestCarries(t *testing.T) {
 }
 
 var (
-	totalRe  = regexp.MustCompile(`id="results">([0-9.,]+) `)
+	totalRe  = regexp.MustCompile(`id="results">([0-9.,]+) use`)
 	optionRe = regexp.MustCompile(`<option value="([a-z_]+)"[^>]*>[^<]*\(([0-9.,]+)\)</option>`)
-	resultRe = regexp.MustCompile(`<h3 class="h4 usecase-title"><a href="(?:/en)?/usecases/([0-9a-f-]+)">`)
+	resultRe = regexp.MustCompile(`<h3 class="h4 usecase-title"(?: lang="da")?><a href="(?:/en)?/usecases/([0-9a-f-]+)">`)
 	nextRe   = regexp.MustCompile(`href="/\?([^"]+)" rel="next"`)
 )
 
@@ -332,6 +332,9 @@ func TestLanguages(t *testing.T) {
 	if !strings.Contains(da, "Automatisering af sagsbehandling") || !strings.Contains(en, "Casework automation") {
 		t.Error("category labels are not in the page's language")
 	}
+	if !strings.Contains(en, `<h1 lang="da">Automatisk journalisering`) || strings.Contains(da, `lang="da">Automatisk`) {
+		t.Error("the organisations' Danish text is not marked as Danish on English pages (only there)")
+	}
 	daDate := regexp.MustCompile(`\d{1,2}\. (januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december) \d{4}`)
 	enDate := regexp.MustCompile(`\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}`)
 	if !daDate.MatchString(da) || !enDate.MatchString(en) {
@@ -347,6 +350,9 @@ func TestMarkdownIsRenderedSafely(t *testing.T) {
 	s := newSite(t)
 	_, page := s.get(t, "/usecases/"+s.ids[markdownTitle])
 	start := strings.Index(page, `<div class="description">`)
+	if start < 0 {
+		t.Fatal("no description")
+	}
 	end := strings.Index(page[start:], "</div>")
 	desc := page[start : start+end]
 	for _, bad := range []string{"<script", "<b>", "javascript:", "<img", `href="/x.png"`, "ftp:"} {
