@@ -19,9 +19,10 @@ import (
 // shows (apidoc's problems.json). A key of "<operationId> <status>" is an answer particular to
 // one operation; "<status>" is the answer the others give.
 var problemCases = []struct {
-	key string
-	cfg httpapi.Config
-	req request
+	key  string
+	cfg  httpapi.Config
+	req  request
+	path func(f *fixture) string // the request's path, when it depends on the database
 }{
 	{key: "400", req: request{path: "/api/v1/usecases?limit=abc"}},
 	{key: "401", req: request{path: "/api/v1/usecases", key: "Bearer usecat_not-a-key"}},
@@ -57,6 +58,7 @@ var problemCases = []struct {
 	{key: "createKey 422", req: request{method: "POST", path: "/api/v1/organisations/albertslund/keys", key: "admin", header: jsonBody, body: `{"name":"","role":"owner"}`}},
 	{key: "revokeKey 404", req: request{method: "DELETE", path: "/api/v1/keys/k0123456789abcdef", key: "admin"}},
 	{key: "listChanges 400", req: request{path: "/api/v1/changes?since=garbage"}},
+	{key: "listChanges 410", path: func(f *fixture) string { return "/api/v1/changes?since=" + f.store.SealSince(1<<40) }},
 	{key: "listChanges 422", req: request{path: "/api/v1/changes?limit=5000&wait=90"}},
 	{key: "me 401", req: request{path: "/api/v1/me"}},
 }
@@ -75,6 +77,9 @@ func TestProblemExamples(t *testing.T) {
 	examples := map[string]json.RawMessage{}
 	for _, c := range problemCases {
 		f := newFixture(t, c.cfg)
+		if c.path != nil {
+			c.req.path = c.path(f)
+		}
 		r := f.do(t, c.req)
 		if c.key == "429" {
 			r = f.do(t, c.req)
