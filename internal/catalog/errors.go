@@ -3,6 +3,7 @@ package catalog
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Code is one of the handful of error kinds the rest of usecat speaks.
@@ -68,6 +69,16 @@ type FieldErrors []FieldError
 // Add records a bad field.
 func (fe *FieldErrors) Add(field, code, format string, args ...any) {
 	*fe = append(*fe, FieldError{Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
+}
+
+// Has reports whether any recorded error has one of codes.
+func (fe FieldErrors) Has(codes ...string) bool {
+	for _, f := range fe {
+		if slices.Contains(codes, f.Code) {
+			return true
+		}
+	}
+	return false
 }
 
 // Err returns nil when nothing was recorded, else an *Error: ErrMalformed when any field could

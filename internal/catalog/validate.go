@@ -55,10 +55,12 @@ func (d *Draft) Normalize() {
 	if d.DataLocation == "" {
 		d.DataLocation = DefaultDataLocation
 	}
-	tags := make([]string, 0, len(d.Tags))
+	tags := make([]string, 0, min(len(d.Tags), TagsMax+1))
+	seen := make(map[string]bool, cap(tags))
 	for _, t := range d.Tags {
 		t = strings.ToLower(strings.TrimSpace(t))
-		if !slices.Contains(tags, t) {
+		if !seen[t] {
+			seen[t] = true
 			tags = append(tags, t)
 		}
 	}
@@ -117,24 +119,24 @@ func (d *Draft) Validate() error {
 	if len(d.Tags) > TagsMax {
 		fe.Add("tags", FieldTooMany, "at most %d tags", TagsMax)
 	}
-	for i, t := range d.Tags {
+	for i, t := range d.Tags[:min(len(d.Tags), TagsMax)] {
 		if !tagPattern.MatchString(t) {
 			fe.Add(fmt.Sprintf("tags[%d]", i), FieldNotAllowed,
 				"a tag is 1 to %d lowercase letters (æøå included), digits and '-'", TagMax)
 		}
 	}
 	listLen(&fe, "vendors", len(d.Vendors))
-	for i, v := range d.Vendors {
+	for i, v := range d.Vendors[:min(len(d.Vendors), ListMax)] {
 		textLen(&fe, fmt.Sprintf("vendors[%d]", i), v, 1, ShortTextMax)
 	}
 	listLen(&fe, "citizen_languages", len(d.CitizenLanguages))
-	for i, l := range d.CitizenLanguages {
+	for i, l := range d.CitizenLanguages[:min(len(d.CitizenLanguages), ListMax)] {
 		if !isLanguage(l) {
 			fe.Add(fmt.Sprintf("citizen_languages[%d]", i), FieldNotAllowed, "must be an ISO 639-1 language code such as da, en or ar")
 		}
 	}
 	listLen(&fe, "impact_assessments", len(d.ImpactAssessments))
-	for i, a := range d.ImpactAssessments {
+	for i, a := range d.ImpactAssessments[:min(len(d.ImpactAssessments), ListMax)] {
 		p := fmt.Sprintf("impact_assessments[%d]", i)
 		enum(&fe, p+".type", a.Type, AssessmentTypes, true)
 		enum(&fe, p+".status", a.Status, AssessmentStatuses, true)
@@ -143,14 +145,14 @@ func (d *Draft) Validate() error {
 		}
 	}
 	listLen(&fe, "models", len(d.Models))
-	for i, m := range d.Models {
+	for i, m := range d.Models[:min(len(d.Models), ListMax)] {
 		p := fmt.Sprintf("models[%d]", i)
 		textLen(&fe, p+".name", m.Name, 1, ShortTextMax)
 		textLen(&fe, p+".provider", m.Provider, 0, ShortTextMax)
 		enum(&fe, p+".hosting", m.Hosting, Hostings, true)
 	}
 	listLen(&fe, "links", len(d.Links))
-	for i, l := range d.Links {
+	for i, l := range d.Links[:min(len(d.Links), ListMax)] {
 		p := fmt.Sprintf("links[%d]", i)
 		textLen(&fe, p+".title", l.Title, 1, ShortTextMax)
 		httpURL(&fe, p+".url", l.URL)
@@ -170,15 +172,19 @@ func (d *Draft) Validate() error {
 	plainText(&fe, "title", d.Title)
 	plainText(&fe, "summary", d.Summary)
 	plainText(&fe, "description", d.Description)
-	for i, v := range d.Vendors {
+	for i, v := range d.Vendors[:min(len(d.Vendors), ListMax)] {
 		plainText(&fe, fmt.Sprintf("vendors[%d]", i), v)
 	}
-	for i, m := range d.Models {
+	for i, m := range d.Models[:min(len(d.Models), ListMax)] {
 		plainText(&fe, fmt.Sprintf("models[%d].name", i), m.Name)
 		plainText(&fe, fmt.Sprintf("models[%d].provider", i), m.Provider)
 	}
-	for i, l := range d.Links {
+	for i, l := range d.Links[:min(len(d.Links), ListMax)] {
 		plainText(&fe, fmt.Sprintf("links[%d].title", i), l.Title)
+	}
+	if fe.Has(FieldTooLong, FieldTooMany) {
+		// The guard's work grows with the text, so only text within its bounds reaches it.
+		return fe.Err("the use-case has invalid fields")
 	}
 	fe = append(fe, GuardPersonalData(d)...)
 	return fe.Err("the use-case has invalid fields")

@@ -134,6 +134,14 @@ func TestDraftValidate(t *testing.T) {
 		{"21 tags, 20 after de-duplication", func(d *Draft) {
 			d.Tags = append(many(20, func(i int) string { return fmt.Sprint("t", i) }), " T0 ")
 		}, nil},
+		{"200,000 copies of one tag", func(d *Draft) { d.Tags = many(200000, func(int) string { return "esdh" }) }, nil},
+		{"200,000 tags", func(d *Draft) { d.Tags = many(200000, func(i int) string { return fmt.Sprint("t", i) }) }, []string{"tags too_many"}},
+		{"200,000 links and a CPR number", func(d *Draft) {
+			for range 200000 {
+				d.Links = append(d.Links, d.Links[0])
+			}
+			d.Description = "Borgerens CPR-nummer er 010190-1234."
+		}, []string{"links too_many"}}, // the guard reads only text within its bounds
 
 		// Links and other addresses: http(s) only.
 		{"link http", func(d *Draft) { d.Links[0].URL = "http://www.herlev.dk/ai" }, nil},

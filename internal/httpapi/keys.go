@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"reflect"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,6 +19,9 @@ type NewKey struct {
 	Name string       `json:"name" example:"ESDH-integration"`
 	Role catalog.Role `json:"role" example:"editor"`
 }
+
+// newKeyShape bounds the body of a request for a key.
+var newKeyShape = shapeOf(reflect.TypeFor[NewKey](), nil, map[string]string{"": "a key"})
 
 // CreatedKey is a new key with its secret, which is shown this once and never again.
 type CreatedKey struct {
@@ -80,7 +84,7 @@ func (s *Server) handleCreateKey(c echo.Context) error {
 		return err
 	}
 	var req NewKey
-	if err := decodeStrict(body, &req); err != nil {
+	if err := decodeStrict(body, &req, newKeyShape); err != nil {
 		return err
 	}
 	k, secret, err := s.cfg.Keys.CreateKey(c.Request().Context(), c.Param("id"), req.Name, req.Role)

@@ -20,7 +20,7 @@ func mergeDraft(current catalog.Draft, patch []byte) (catalog.Draft, error) {
 	// The patch's own members are checked first, so an unknown member or a wrong type is named
 	// as sent. A null member decodes as the zero value, which is what it asks for.
 	var probe catalog.Draft
-	if err := decodeStrict(patch, &probe, readOnlyFields...); err != nil {
+	if err := decodeStrict(patch, &probe, draftShape); err != nil {
 		return current, err
 	}
 	names, err := memberNames(patch)

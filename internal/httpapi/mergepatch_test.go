@@ -54,7 +54,7 @@ func TestMergeDraftIsAMergePatch(t *testing.T) {
 			t.Fatal(err)
 		}
 		var want catalog.Draft
-		if err := decodeStrict(merged, &want, readOnlyFields...); err != nil {
+		if err := decodeStrict(merged, &want, draftShape); err != nil {
 			t.Fatalf("%s: %v", patch, err)
 		}
 		g, _ := json.Marshal(got)

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"net/http"
+	"reflect"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/labstack/echo/v4"
@@ -18,6 +19,10 @@ type NewOrganisation struct {
 	MunicipalityCode string                   `json:"municipality_code,omitempty" example:"147"`
 	Website          string                   `json:"website,omitempty" example:"https://www.frederiksberg.dk"`
 }
+
+// newOrganisationShape bounds the body of a request to add an organisation.
+var newOrganisationShape = shapeOf(reflect.TypeFor[NewOrganisation](), map[string]int{"website": catalog.URLMax},
+	map[string]string{"": "an organisation"})
 
 // handleCreateOrganisation godoc
 //
@@ -48,7 +53,7 @@ func (s *Server) handleCreateOrganisation(c echo.Context) error {
 		return err
 	}
 	var req NewOrganisation
-	if err := decodeStrict(body, &req); err != nil {
+	if err := decodeStrict(body, &req, newOrganisationShape); err != nil {
 		return err
 	}
 	o, err := s.cfg.Organisations.CreateOrganisation(c.Request().Context(), catalog.Organisation{ID: req.ID, Name: req.Name,
@@ -67,6 +72,11 @@ type OrganisationPatch struct {
 	MunicipalityCode string                   `json:"municipality_code,omitempty" example:"147"`
 	Website          string                   `json:"website,omitempty" example:"https://www.frederiksberg.dk"`
 }
+
+// organisationPatchShape bounds a merge patch of an organisation; a client may send back the
+// server-set id and created_at unchanged.
+var organisationPatchShape = shapeOf(reflect.TypeFor[OrganisationPatch](), map[string]int{"website": catalog.URLMax},
+	map[string]string{"": "an organisation"}, "id", "created_at")
 
 // handlePatchOrganisation godoc
 //
@@ -98,7 +108,7 @@ func (s *Server) handlePatchOrganisation(c echo.Context) error {
 		return err
 	}
 	var probe OrganisationPatch
-	if err := decodeStrict(withoutNulls(patch), &probe, "id", "created_at"); err != nil {
+	if err := decodeStrict(patch, &probe, organisationPatchShape); err != nil {
 		return err
 	}
 	o, err := s.cfg.Organisations.UpdateOrganisation(c.Request().Context(), c.Param("id"), func(o *catalog.Organisation) error {
@@ -108,7 +118,7 @@ func (s *Server) handlePatchOrganisation(c echo.Context) error {
 			return malformedBody("is not a JSON Merge Patch")
 		}
 		var next OrganisationPatch
-		if err := decodeStrict(merged, &next, "id", "created_at"); err != nil {
+		if err := decodeStrict(merged, &next, organisationPatchShape); err != nil {
 			return err
 		}
 		o.Name, o.Kind, o.MunicipalityCode, o.Website = next.Name, next.Kind, next.MunicipalityCode, next.Website
@@ -118,19 +128,4 @@ func (s *Server) handlePatchOrganisation(c echo.Context) error {
 		return err
 	}
 	return encodeJSON(c, http.StatusOK, o)
-}
-
-// withoutNulls drops top-level null members of a patch (they delete, and need no type check).
-func withoutNulls(patch []byte) []byte {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(patch, &m) != nil {
-		return patch
-	}
-	for k, v := range m {
-		if string(v) == "null" {
-			delete(m, k)
-		}
-	}
-	b, _ := json.Marshal(m)
-	return b
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -15,6 +16,14 @@ import (
 // readOnlyFields are the server-set fields of a use-case. A client may send them back in a PUT
 // or PATCH (say, the body of a GET with one field changed); they are ignored.
 var readOnlyFields = []string{"id", "created_at", "updated_at", "published_at", "version"}
+
+// draftShape bounds the body of a POST, PUT or PATCH of a use-case. Every list as sent may
+// hold catalog.ListMax entries, tags too, which are de-duplicated before their own limit.
+var draftShape = shapeOf(reflect.TypeFor[catalog.Draft](), map[string]int{
+	"title": catalog.TitleMax, "summary": catalog.SummaryMax, "description": catalog.DescriptionMax,
+	"tags[]": catalog.TagMax, "links[].url": catalog.URLMax, "impact_assessments[].url": catalog.URLMax,
+}, map[string]string{"": "a use-case", "links[]": "a link", "models[]": "a model", "impact_assessments[]": "an impact assessment"},
+	readOnlyFields...)
 
 // maxIdempotencyKey bounds the Idempotency-Key header.
 const maxIdempotencyKey = 255
@@ -60,7 +69,7 @@ func (s *Server) handleCreateUseCase(c echo.Context) error {
 		return err
 	}
 	var d catalog.Draft
-	if err := decodeStrict(body, &d, readOnlyFields...); err != nil {
+	if err := decodeStrict(body, &d, draftShape); err != nil {
 		return err
 	}
 	if idem != nil {
@@ -138,7 +147,7 @@ func ifMatch(c echo.Context) (int, error) {
 func (s *Server) handleReplaceUseCase(c echo.Context) error {
 	return s.update(c, []string{mimeJSON}, func(_ catalog.Draft, body []byte) (catalog.Draft, error) {
 		var d catalog.Draft
-		err := decodeStrict(body, &d, readOnlyFields...)
+		err := decodeStrict(body, &d, draftShape)
 		return d, err
 	})
 }
@@ -194,6 +203,10 @@ func (s *Server) update(c echo.Context, accepted []string, change func(current c
 	}
 	body, err := s.readBody(c, accepted...)
 	if err != nil {
+		return err
+	}
+	// Checked here, before the store does any work; change decodes it there.
+	if err := scanBody(body, draftShape); err != nil {
 		return err
 	}
 	doc, err := s.cfg.UseCases.UpdateUseCase(c.Request().Context(), principal(c), id, version,
