@@ -103,6 +103,21 @@ func addMembers(sh *shape, t reflect.Type, path string, limits map[string]int, n
 	}
 }
 
+// boundsOf turns rules into shapeOf's limits. A list as sent may hold catalog.ListMax entries
+// even when its rule allows fewer, since the server de-duplicates some (tags) before it counts.
+func boundsOf(rules []catalog.Rule) map[string]int {
+	limits := map[string]int{}
+	for _, r := range rules {
+		switch {
+		case r.MaxItems > 0:
+			limits[r.Member] = max(r.MaxItems, catalog.ListMax)
+		case r.MaxLength > 0:
+			limits[r.Member] = r.MaxLength
+		}
+	}
+	return limits
+}
+
 // memberList names an object's members for messages, sorted.
 func (sh *shape) memberList() string {
 	names := make([]string, 0, len(sh.members))

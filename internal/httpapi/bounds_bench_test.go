@@ -125,7 +125,7 @@ func TestHostileBodiesRefused(t *testing.T) {
 		} {
 			for name, body := range hostileBodies(w.text, w.list) {
 				sc = append(sc, scenario{name: w.name + " " + name,
-					req: request{method: w.method, path: w.path, key: "admin", header: map[string]string{"Content-Type": "application/json", "If-Match": `"1"`}, body: body},
+					req:    request{method: w.method, path: w.path, key: "admin", header: map[string]string{"Content-Type": "application/json", "If-Match": `"1"`}, body: body},
 					status: hostileStatus[name], checks: []check{problem(hostileStatus[name]), smallProblem}})
 			}
 		}

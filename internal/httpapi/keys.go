@@ -21,7 +21,7 @@ type NewKey struct {
 }
 
 // newKeyShape bounds the body of a request for a key.
-var newKeyShape = shapeOf(reflect.TypeFor[NewKey](), nil, map[string]string{"": "a key"})
+var newKeyShape = shapeOf(reflect.TypeFor[NewKey](), boundsOf(catalog.KeyRules), map[string]string{"": "a key"})
 
 // CreatedKey is a new key with its secret, which is shown this once and never again.
 type CreatedKey struct {

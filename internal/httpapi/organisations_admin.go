@@ -21,7 +21,7 @@ type NewOrganisation struct {
 }
 
 // newOrganisationShape bounds the body of a request to add an organisation.
-var newOrganisationShape = shapeOf(reflect.TypeFor[NewOrganisation](), map[string]int{"website": catalog.URLMax},
+var newOrganisationShape = shapeOf(reflect.TypeFor[NewOrganisation](), boundsOf(catalog.OrganisationRules),
 	map[string]string{"": "an organisation"})
 
 // handleCreateOrganisation godoc
@@ -75,7 +75,7 @@ type OrganisationPatch struct {
 
 // organisationPatchShape bounds a merge patch of an organisation; a client may send back the
 // server-set id and created_at unchanged.
-var organisationPatchShape = shapeOf(reflect.TypeFor[OrganisationPatch](), map[string]int{"website": catalog.URLMax},
+var organisationPatchShape = shapeOf(reflect.TypeFor[OrganisationPatch](), boundsOf(catalog.OrganisationRules),
 	map[string]string{"": "an organisation"}, "id", "created_at")
 
 // handlePatchOrganisation godoc

@@ -17,12 +17,8 @@ import (
 // or PATCH (say, the body of a GET with one field changed); they are ignored.
 var readOnlyFields = []string{"id", "created_at", "updated_at", "published_at", "version"}
 
-// draftShape bounds the body of a POST, PUT or PATCH of a use-case. Every list as sent may
-// hold catalog.ListMax entries, tags too, which are de-duplicated before their own limit.
-var draftShape = shapeOf(reflect.TypeFor[catalog.Draft](), map[string]int{
-	"title": catalog.TitleMax, "summary": catalog.SummaryMax, "description": catalog.DescriptionMax,
-	"tags[]": catalog.TagMax, "links[].url": catalog.URLMax, "impact_assessments[].url": catalog.URLMax,
-}, map[string]string{"": "a use-case", "links[]": "a link", "models[]": "a model", "impact_assessments[]": "an impact assessment"},
+// draftShape bounds the body of a POST, PUT or PATCH of a use-case.
+var draftShape = shapeOf(reflect.TypeFor[catalog.Draft](), boundsOf(catalog.DraftRules), map[string]string{"": "a use-case", "links[]": "a link", "models[]": "a model", "impact_assessments[]": "an impact assessment"},
 	readOnlyFields...)
 
 // maxIdempotencyKey bounds the Idempotency-Key header.
