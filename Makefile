@@ -20,11 +20,15 @@ RACE    ?= -race
 # bodies take their required members from the catalog's rules instead (internal/apidoc).
 SWAG    := $(GO) tool swag init --quiet --parseInternal --requiredByDefault -g server.go -d internal/httpapi,internal/catalog
 
-# The OpenAPI linter, pinned: later releases need a newer Node.js than Debian's. A global
-# install (as CI does) is used when present; npx fetches it otherwise.
-REDOCLY_VERSION := 2.77.0
+# The OpenAPI linters, pinned: later Redocly releases need a newer Node.js than Debian's. A
+# global install (as CI does) is used when present; npx fetches them otherwise. Redocly reads
+# redocly.yaml and .redocly.lint-ignore.yaml, Spectral .spectral.yaml.
+REDOCLY_VERSION  := 2.77.0
+SPECTRAL_VERSION := 6.16.3
 REDOCLY  ?= $(shell command -v redocly >/dev/null 2>&1 && echo redocly || \
               (command -v npx >/dev/null 2>&1 && echo "npx --yes @redocly/cli@$(REDOCLY_VERSION)"))
+SPECTRAL ?= $(shell command -v spectral >/dev/null 2>&1 && echo spectral || \
+              (command -v npx >/dev/null 2>&1 && echo "npx --yes @stoplight/spectral-cli@$(SPECTRAL_VERSION)"))
 
 .PHONY: all build run test docs docs-check lint lint-openapi bench clean vendor-dkfds vendor-axe
 
@@ -63,15 +67,18 @@ docs-check:
 	$(GO) run -tags $(TAGS) ./cmd/apidoc -in "$$tmp/swagger.json" -out openapi.yaml -schemas api -check && \
 	echo "docs/, openapi.yaml and api/*.schema.json are up to date"
 
-## lint-openapi: lint openapi.yaml with Redocly's recommended rules (skipped without Node.js)
+## lint-openapi: lint openapi.yaml with Redocly's recommended rules and Spectral's OpenAPI rules,
+## failing on any error or warning (skipped without Node.js, except in CI)
 lint-openapi:
-ifeq ($(strip $(REDOCLY)),)
-	@echo "lint-openapi: skipped, neither redocly nor npx is installed" >&2
+ifeq ($(strip $(REDOCLY))$(strip $(SPECTRAL)),)
+	@if [ "$$CI" = true ]; then echo "lint-openapi: neither the linters nor npx is installed" >&2; exit 1; fi
+	@echo "lint-openapi: skipped, neither the linters nor npx is installed" >&2
 else
 	$(REDOCLY) lint openapi.yaml
+	$(SPECTRAL) lint --fail-severity=warn openapi.yaml
 endif
 
-## lint: gofmt, go vet, staticcheck and the OpenAPI linter
+## lint: gofmt, go vet, staticcheck and the OpenAPI linters
 lint: lint-openapi
 	@out=$$(gofmt -l .); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:" >&2; echo "$$out" >&2; exit 1; fi

@@ -937,6 +937,7 @@ const docTemplate = `{
         },
         "/api/v1/organisations/{id}": {
             "get": {
+                "description": "Returns one organisation by its id (its slug, such as ` + "`" + `albertslund` + "`" + `): name, kind, municipality code and website.",
                 "produces": [
                     "application/json"
                 ],
@@ -2363,6 +2364,7 @@ const docTemplate = `{
         },
         "/openapi.json": {
             "get": {
+                "description": "The document Swagger UI reads: every operation, every rule a body must follow and every answer, for code generators and validating gateways.",
                 "produces": [
                     "application/json"
                 ],
@@ -2395,6 +2397,7 @@ const docTemplate = `{
         },
         "/openapi.yaml": {
             "get": {
+                "description": "The same document as ` + "`" + `/openapi.json` + "`" + `, as YAML: the bytes of the ` + "`" + `openapi.yaml` + "`" + ` of this release.",
                 "produces": [
                     "application/yaml"
                 ],

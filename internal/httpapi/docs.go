@@ -46,6 +46,7 @@ var errNoDocument = catalog.Errorf(catalog.ErrInternal, "the OpenAPI document co
 //
 //	@Summary		This API's OpenAPI 3 document, as JSON
 //	@ID			getOpenAPIJSON
+//	@Description	The document Swagger UI reads: every operation, every rule a body must follow and every answer, for code generators and validating gateways.
 //	@Tags			operations
 //	@Produce		json
 //	@Success		200	{object}	object	"The OpenAPI 3.0 document"
@@ -65,6 +66,7 @@ func (s *Server) handleOpenAPIJSON(c echo.Context) error {
 //
 //	@Summary		This API's OpenAPI 3 document, as YAML
 //	@ID			getOpenAPIYAML
+//	@Description	The same document as `/openapi.json`, as YAML: the bytes of the `openapi.yaml` of this release.
 //	@Tags			operations
 //	@Produce		application/yaml
 //	@Success		200	{string}	string	"The OpenAPI 3.0 document"

@@ -42,6 +42,7 @@ func (s *Server) handleListOrganisations(c echo.Context) error {
 //
 //	@Summary		Get one organisation
 //	@ID			getOrganisation
+//	@Description	Returns one organisation by its id (its slug, such as `albertslund`): name, kind, municipality code and website.
 //	@Tags			organisations
 //	@Produce		json
 //	@Param			id	path		string	true	"Organisation id"	example(albertslund)
