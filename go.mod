@@ -17,7 +17,16 @@ require (
 	gorm.io/gorm v1.31.2
 )
 
-require github.com/evanphx/json-patch/v5 v5.9.11
+require (
+	github.com/RoaringBitmap/roaring/v2 v2.30.0
+	github.com/evanphx/json-patch/v5 v5.9.11
+	github.com/google/btree v1.1.3
+)
+
+require (
+	github.com/bits-and-blooms/bitset v1.24.4 // indirect
+	github.com/mschoch/smat v0.2.0 // indirect
+)
 
 require github.com/yuin/goldmark v1.8.7
 
@@ -65,7 +74,7 @@ require (
 	golang.org/x/exp/typeparams v0.0.0-20231108232855-2478ac86f678 // indirect
 	golang.org/x/mod v0.41.0 // indirect
 	golang.org/x/net v0.59.0 // indirect
-	golang.org/x/sync v0.23.0 // indirect
+	golang.org/x/sync v0.23.0
 	golang.org/x/sys v0.48.0 // indirect
 	golang.org/x/text v0.42.0
 	golang.org/x/time v0.16.0

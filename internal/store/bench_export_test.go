@@ -1,5 +1,5 @@
 package store
 
-// ForgetCounts empties the count cache, as any committed write does, so benchmarks can measure
-// lists and facets right after a write.
-func (s *Store) ForgetCounts() { s.counts = newCountCache() }
+// CachesOff turns the store's read caches off, so benchmarks measure every read as the first
+// of its kind.
+func (s *Store) CachesOff() { s.noCaches = true }

@@ -180,7 +180,7 @@ func benchList(b *testing.B, s *storeT, f catalog.Filter, afterWrite bool) {
 	ctx := context.Background()
 	list := func() {
 		if afterWrite {
-			s.ForgetCounts()
+			s.CachesOff()
 		}
 		page, err := s.FindUseCases(ctx, catalog.Anonymous, f)
 		if err != nil {
@@ -217,7 +217,7 @@ func BenchmarkFacets(b *testing.B) {
 			b.Run(name, func(b *testing.B) {
 				count := func() {
 					if afterWrite {
-						s.ForgetCounts()
+						s.CachesOff()
 					}
 					if _, err := s.CountFacets(ctx, catalog.Anonymous, bc.f); err != nil {
 						b.Fatal(err)

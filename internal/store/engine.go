@@ -98,3 +98,49 @@ func quoteLiteral(s string) string {
 	}
 	return string(append(out, '\''))
 }
+
+// matches is the query listing the rows matching q as one text: "pk,pk,…", or "pk rank,…"
+// with ranked (rank as in search, smaller is better, printed so it reads back exactly). With
+// within, a last argument lists the only rows to consider ("pk,pk,…"). SQLite hands over the
+// matches in one value far faster than row by row: tens of thousands of rows cost a cgo call
+// each.
+func (sqliteEngine) matches(q ftsQuery, ranked, within bool) (string, []any) {
+	where := `usecases_fts MATCH ?`
+	if within {
+		where += ` AND rowid IN (SELECT value FROM json_each('[' || ? || ']'))`
+	}
+	if !ranked {
+		return `SELECT group_concat(rowid) FROM usecases_fts WHERE ` + where, []any{q.fts5()}
+	}
+	// bm25() is only allowed in the full-text query itself, not inside an aggregate.
+	return `WITH m AS MATERIALIZED (SELECT rowid AS pk, bm25(usecases_fts, 10.0, 4.0, 1.0, 6.0) AS r
+		FROM usecases_fts WHERE ` + where + `) SELECT group_concat(pk || ' ' || printf('%!.17g', r)) FROM m`, []any{q.fts5()}
+}
+
+func (sqliteEngine) tagsJSON() string { return "u.tags" }
+
+func (sqliteEngine) listed(col string) string {
+	return col + ` IN (SELECT value FROM json_each('[' || ? || ']'))`
+}
+
+func (postgresEngine) matches(q ftsQuery, ranked, within bool) (string, []any) {
+	ts := q.tsquery()
+	where := `search @@ to_tsquery('danish', ?)`
+	if within {
+		where += ` AND pk = ANY(string_to_array(?, ',')::bigint[])`
+	}
+	if !ranked {
+		return `SELECT string_agg(pk::text, ',') FROM usecases WHERE ` + where, []any{ts}
+	}
+	// ts_rank_cd is a real; as float8 it prints (and reads back) exactly.
+	return `SELECT string_agg(pk::text || ' ' || (-ts_rank_cd(search, to_tsquery('danish', ?)))::float8::text, ',')
+		FROM usecases WHERE ` + where, []any{ts, ts}
+}
+
+func (postgresEngine) tagsJSON() string {
+	return `COALESCE((SELECT array_to_json(array_agg(t.tag))::text FROM usecase_tags t WHERE t.usecase_pk = u.pk), '[]')`
+}
+
+func (postgresEngine) listed(col string) string {
+	return col + ` = ANY(string_to_array(?, ',')::bigint[])`
+}

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -190,4 +191,84 @@ func testConcurrentReads(t *testing.T, s *store.Store) {
 	wg.Wait()
 	cancel()
 	writer.Wait()
+}
+
+// testReadsMatchSQL holds the fast read path (the in-memory index, the full-text match sets)
+// to the plain SQL answer: random filters over a random catalogue, for anonymous, reader,
+// editor and admin callers, every page of each list through its cursor, and the facets; then
+// again after more writes, and through a second store on the same database that learns of the
+// writes only from the change feed.
+func testReadsMatchSQL(t *testing.T, s *store.Store, reopen func() *store.Store) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	editors := randomCatalogue(t, s, rng, 250)
+	since := sinceTimes(t, s)
+	compare := func(t *testing.T, s *store.Store, rounds int) {
+		for range rounds {
+			p, f := pick(rng, readers(editors)), randomFilter(rng, since)
+			compareReads(t, s, p, f)
+		}
+	}
+	compare(t, s, 150)
+	other := reopen()
+	compare(t, other, 30)
+	randomCatalogue(t, s, rng, 40) // written by s: other learns of it from the change feed
+	since = sinceTimes(t, s)
+	compare(t, other, 60)
+	compare(t, s, 60)
+}
+
+func compareReads(t *testing.T, s *store.Store, p catalog.Principal, f catalog.Filter) {
+	t.Helper()
+	ctx := context.Background()
+	for pages := 0; pages < 100; pages++ {
+		got, err := s.FindUseCases(ctx, p, f)
+		want, werr := s.FindUseCasesSQL(ctx, p, f)
+		if (err == nil) != (werr == nil) || catalog.ErrorCode(err) != catalog.ErrorCode(werr) {
+			t.Fatalf("%s %+v: error %v, SQL %v", p.KeyName, f, err, werr)
+		}
+		if err != nil {
+			return
+		}
+		if got.Total != want.Total || len(got.Items) != len(want.Items) || (got.NextCursor == "") != (want.NextCursor == "") {
+			t.Fatalf("%s %+v page %d: total %d, %d items, cursor %v; SQL: total %d, %d items, cursor %v", p.KeyName, f, pages,
+				got.Total, len(got.Items), got.NextCursor != "", want.Total, len(want.Items), want.NextCursor != "")
+		}
+		for i := range got.Items {
+			if string(got.Items[i]) != string(want.Items[i]) {
+				t.Fatalf("%s %+v page %d item %d:\n%s\nSQL:\n%s", p.KeyName, f, pages, i, got.Items[i], want.Items[i])
+			}
+		}
+		if pages == 0 {
+			facets, err := s.CountFacets(ctx, p, f)
+			wantFacets, werr := s.CountFacetsSQL(ctx, p, f)
+			if err != nil || werr != nil {
+				t.Fatalf("%s %+v facets: %v, SQL %v", p.KeyName, f, err, werr)
+			}
+			if fmt.Sprint(*facets) != fmt.Sprint(*wantFacets) {
+				t.Fatalf("%s %+v facets:\n%+v\nSQL:\n%+v", p.KeyName, f, *facets, *wantFacets)
+			}
+		}
+		if got.NextCursor == "" {
+			return
+		}
+		f.Cursor = got.NextCursor
+	}
+}
+
+// sinceTimes are update times of the catalogue to filter on: each use-case's, and a moment
+// between two of them.
+func sinceTimes(t *testing.T, s *store.Store) []time.Time {
+	page, err := s.FindUseCases(context.Background(), admin, catalog.Filter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []time.Time
+	for _, raw := range page.Items {
+		var uc catalog.UseCase
+		if err := json.Unmarshal(raw, &uc); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, uc.UpdatedAt, uc.UpdatedAt.Add(time.Nanosecond*500))
+	}
+	return out
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/sync/singleflight"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -36,15 +37,19 @@ type Config struct {
 
 // Store is the catalogue's storage. It is safe for concurrent use.
 type Store struct {
-	engine engine
-	write  *gorm.DB // SQLite: one connection, so writers queue instead of failing with "database is locked"
-	read   *gorm.DB // a pool of readers; the same pool as write on PostgreSQL
-	log    *slog.Logger
-	now    catalog.Clock
-	notify *notifier
-	counts *countCache
-	recent *recentDocs
-	orgs   sync.Map // ids of organisations known to exist
+	engine  engine
+	write   *gorm.DB // SQLite: one connection, so writers queue instead of failing with "database is locked"
+	read    *gorm.DB // a pool of readers; the same pool as write on PostgreSQL
+	log     *slog.Logger
+	now     catalog.Clock
+	notify  *notifier
+	index   *filterIndex
+	matches *matchCache
+	flight  singleflight.Group // concurrent identical questions are answered once
+	// noCaches turns the full-text match cache off, for benchmarks of the uncached path.
+	noCaches bool
+	recent   *recentDocs
+	orgs     sync.Map // ids of organisations known to exist
 	// restartWAL asks the SQLite writer to finish a checkpoint between two groups.
 	restartWAL atomic.Bool
 	fast       readStmts
@@ -80,6 +85,12 @@ type engine interface {
 	hasTag(tag string) (string, []any)
 	// lockSchema keeps other processes from migrating the database until unlock is called.
 	lockSchema(ctx context.Context, db *gorm.DB) (unlock func(), err error)
+	// matches is the query listing the rows matching a full-text query in one text value.
+	matches(q ftsQuery, ranked, within bool) (string, []any)
+	// tagsJSON is the expression giving use-case u's tags as a JSON array.
+	tagsJSON() string
+	// listed is the condition that col is in a list of integers given as "1,2,3".
+	listed(col string) string
 }
 
 // Open connects to the catalogue and brings its schema up to date.
@@ -93,7 +104,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Readers <= 0 {
 		cfg.Readers = 8
 	}
-	s := &Store{log: cfg.Logger, now: cfg.Clock, notify: newNotifier(), counts: newCountCache(), recent: newRecentDocs(), touched: newTouchSet()}
+	s := &Store{log: cfg.Logger, now: cfg.Clock, notify: newNotifier(), index: newFilterIndex(), matches: newMatchCache(), recent: newRecentDocs(), touched: newTouchSet()}
 	gcfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, PrepareStmt: true}
 	var err error
 	if strings.HasPrefix(cfg.URL, "postgres://") || strings.HasPrefix(cfg.URL, "postgresql://") {

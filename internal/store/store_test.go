@@ -19,13 +19,21 @@ import (
 // engines returns a fresh store per engine: SQLite always, PostgreSQL when
 // USECAT_TEST_POSTGRES holds a URL (CI sets it).
 func engines(t *testing.T) map[string]func(t *testing.T) *store.Store {
-	out := map[string]func(t *testing.T) *store.Store{
-		"sqlite": func(t *testing.T) *store.Store {
-			return openStore(t, filepath.Join(t.TempDir(), "test.db"))
-		},
+	out := map[string]func(t *testing.T) *store.Store{}
+	for name, url := range engineURLs(t) {
+		out[name] = func(t *testing.T) *store.Store { return openStore(t, url(t)) }
+	}
+	return out
+}
+
+// engineURLs returns a function per engine that makes a fresh, empty database and returns its
+// URL: SQLite always, PostgreSQL when USECAT_TEST_POSTGRES holds a URL (CI sets it).
+func engineURLs(t *testing.T) map[string]func(t *testing.T) string {
+	out := map[string]func(t *testing.T) string{
+		"sqlite": func(t *testing.T) string { return filepath.Join(t.TempDir(), "test.db") },
 	}
 	if url := os.Getenv("USECAT_TEST_POSTGRES"); url != "" {
-		out["postgres"] = func(t *testing.T) *store.Store { return openStore(t, freshPostgres(t, url)) }
+		out["postgres"] = func(t *testing.T) string { return freshPostgres(t, url) }
 	}
 	return out
 }
@@ -116,6 +124,15 @@ func TestStore(t *testing.T) {
 			t.Run("export", func(t *testing.T) { testExport(t, open(t)) })
 			t.Run("keys", func(t *testing.T) { testKeys(t, open(t)) })
 			t.Run("concurrent reads", func(t *testing.T) { testConcurrentReads(t, open(t)) })
+		})
+	}
+}
+
+func TestReadsMatchSQL(t *testing.T) {
+	for name, url := range engineURLs(t) {
+		t.Run(name, func(t *testing.T) {
+			u := url(t)
+			testReadsMatchSQL(t, openStore(t, u), func() *store.Store { return openStore(t, u) })
 		})
 	}
 }

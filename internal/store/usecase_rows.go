@@ -132,13 +132,6 @@ func (postgresEngine) hasTag(tag string) (string, []any) {
 	return "u.pk IN (SELECT usecase_pk FROM usecase_tags WHERE tag = ?)", []any{tag}
 }
 
-// tagCounts is the query counting the tags of the use-cases selected by from ("FROM usecases u
-// … WHERE …") on PostgreSQL, most used first; its last argument is the limit.
-func tagCounts(from string) string {
-	return "SELECT t.tag, COUNT(*) AS n FROM usecase_tags t WHERE t.usecase_pk IN (SELECT u.pk" + from +
-		") GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT ?"
-}
-
 func writeTags(tx txn, pk int64, tags []string) error {
 	for _, t := range tags {
 		if err := exec(tx, `INSERT INTO usecase_tags (tag, usecase_pk) VALUES (?, ?)`, t, pk); err != nil {

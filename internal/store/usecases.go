@@ -2,11 +2,10 @@ package store
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
-	"slices"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -57,7 +56,9 @@ func validID(id string) bool {
 	return true
 }
 
-// FindUseCases lists a page of the use-cases p may see that match f.
+// FindUseCases lists a page of the use-cases p may see that match f. The in-memory index
+// (index.go) picks the page and counts the matches; the full-text index only says which rows
+// match a search; the documents are read by key.
 func (s *Store) FindUseCases(ctx context.Context, p catalog.Principal, f catalog.Filter) (*catalog.Page, error) {
 	if f.Sort == "" {
 		f.Sort = catalog.SortUpdatedDesc
@@ -70,68 +71,100 @@ func (s *Store) FindUseCases(ctx context.Context, p catalog.Principal, f catalog
 		fe.Add("sort", catalog.FieldNotAllowed, "relevance needs a search query q")
 		return nil, fe.Err("the list cannot be sorted that way")
 	}
-	sel, err := s.selectUseCases(p, f)
-	if err != nil {
-		return nil, err
-	}
-	gen, err := s.generation(ctx)
-	if err != nil {
-		return nil, err
-	}
-	// A page is cached whole, with its total and cursor, until the catalogue changes. Its
-	// items are shared by every caller that gets it, who only read them.
-	key := "page\x00" + filterKey(p, f) + "\x00" + string(f.Sort) + "\x00" + strconv.Itoa(f.Limit) + "\x00" + f.Cursor
-	if v, ok := s.counts.get(gen, key); ok {
-		page := *v.(*catalog.Page)
-		return &page, nil
-	}
-	ord := orderFor(f.Sort, sel.rank)
-	total, err := s.count(ctx, gen, p, f, sel)
-	if err != nil {
-		return nil, err
-	}
+	var after *cursor
 	if f.Cursor != "" {
 		c, err := s.decodeCursor(f.Cursor, f.Sort)
 		if err != nil {
 			return nil, err
 		}
-		cond, args := ord.after(c)
-		sel.and(cond, args...)
+		after = &c
 	}
-	rank := "0"
-	if sel.rank != "" {
-		rank = sel.rank
+	ix, matches, err := s.readIndex(ctx, f, f.Sort == catalog.SortRelevance)
+	if err != nil {
+		return nil, err
 	}
-	from, args := sel.fromDocs()
-	query := "SELECT u.pk, u.updated_at, u.created_at, u.title_key, " + rank + ", d.doc" + from +
-		" ORDER BY " + ord.by + " LIMIT ?"
-	rows, err := s.query(ctx, query, append(args, f.Limit+1)...)
+	key := "page\x00" + strconv.FormatInt(ix.seq.Load(), 10) + "\x00" + filterKey(p, f) + "\x00" + string(f.Sort) + "\x00" +
+		strconv.Itoa(f.Limit) + "\x00" + f.Cursor
+	v, err, _ := s.flight.Do(key, func() (any, error) {
+		ix.mu.RLock()
+		cand := ix.candidates(p, f, matches.matchRows())
+		total := int(cand.GetCardinality())
+		rows, more := ix.page(cand, f.Sort, after, f.Limit, matches.rankMap())
+		ix.mu.RUnlock()
+		page := &catalog.Page{Items: make([]json.RawMessage, 0, len(rows)), Total: total}
+		docs, err := s.documents(ctx, rows)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			page.Items = append(page.Items, docs[r.docPK])
+		}
+		if more {
+			page.NextCursor = s.encodeCursor(rows[len(rows)-1].key)
+		}
+		return page, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Callers share the items, which nobody changes, but may set the page's fields.
+	page := *v.(*catalog.Page)
+	return &page, nil
+}
+
+// readIndex brings the index up to date and, for a search, finds the matching rows.
+func (s *Store) readIndex(ctx context.Context, f catalog.Filter, ranked bool) (*filterIndex, *matchSet, error) {
+	var q ftsQuery
+	if f.Query != "" {
+		var err error
+		if q, err = parseQuery(f.Query); err != nil {
+			return nil, nil, err
+		}
+	}
+	ix, err := s.syncIndex(ctx)
+	if err != nil || f.Query == "" {
+		return ix, nil, err
+	}
+	m, err := s.matching(ctx, ix, q, ranked)
+	return ix, m, err
+}
+
+// documents reads the JSON of the revisions rows name, by revision pk. A revision never
+// changes, so each is exactly the version the index picked.
+func (s *Store) documents(ctx context.Context, rows []picked) (map[int64]json.RawMessage, error) {
+	out := make(map[int64]json.RawMessage, len(rows))
+	if len(rows) == 0 {
+		return out, nil
+	}
+	var list strings.Builder
+	for i, r := range rows {
+		if i > 0 {
+			list.WriteByte(',')
+		}
+		list.WriteString(strconv.FormatInt(r.docPK, 10))
+	}
+	res, err := s.query(ctx, `SELECT d.pk, d.doc FROM revisions d WHERE `+s.engine.listed("d.pk"), list.String())
 	if err != nil {
 		return nil, s.translate(err)
 	}
-	defer rows.Close()
-	page := &catalog.Page{Items: make([]json.RawMessage, 0, f.Limit), Total: total}
-	size := 0
-	var last listRow
-	for rows.Next() {
-		var r listRow
-		if err := rows.Scan(&r.pk, &r.updated, &r.created, &r.titleKey, &r.rank, &r.doc); err != nil {
+	defer res.Close()
+	for res.Next() {
+		var pk int64
+		var doc []byte
+		if err := res.Scan(&pk, &doc); err != nil {
 			return nil, s.translate(err)
 		}
-		if len(page.Items) == f.Limit {
-			page.NextCursor = s.encodeCursor(ord.key(&last))
-			break
-		}
-		page.Items = append(page.Items, r.doc)
-		size += len(r.doc)
-		last = r
+		out[pk] = doc
 	}
-	if err := rows.Err(); err != nil {
+	if err := res.Err(); err != nil {
 		return nil, s.translate(err)
 	}
-	cached := *page
-	s.counts.put(gen, key, &cached, size)
-	return page, nil
+	for _, r := range rows {
+		if out[r.docPK] == nil {
+			return nil, fmt.Errorf("revision %d of a listed use-case is missing", r.docPK)
+		}
+	}
+	return out, nil
 }
 
 // generation is the catalogue's latest change sequence number: it moves on with every
@@ -142,139 +175,22 @@ func (s *Store) generation(ctx context.Context) (int64, error) {
 	return gen.Int64, s.translate(err)
 }
 
-// count returns how many use-cases match sel, from the cache when the catalogue has not
-// changed since gen.
-func (s *Store) count(ctx context.Context, gen int64, p catalog.Principal, f catalog.Filter, sel *selection) (int, error) {
-	key := "count\x00" + filterKey(p, f)
-	if v, ok := s.counts.get(gen, key); ok {
-		return v.(int), nil
-	}
-	from, args := sel.from()
-	var n int
-	if err := s.queryOne(ctx, "SELECT COUNT(*)"+from, args, &n); err != nil {
-		return 0, s.translate(err)
-	}
-	s.counts.put(gen, key, n, 0)
-	return n, nil
-}
-
 // CountFacets counts the use-cases p may see that match f per category, maturity, policy area,
 // organisation and the most used tags.
 func (s *Store) CountFacets(ctx context.Context, p catalog.Principal, f catalog.Filter) (*catalog.Facets, error) {
-	sel, err := s.selectUseCases(p, f)
+	ix, matches, err := s.readIndex(ctx, f, false)
 	if err != nil {
 		return nil, err
 	}
-	gen, err := s.generation(ctx)
-	if err != nil {
-		return nil, err
-	}
-	key := "facets\x00" + filterKey(p, f)
-	if v, ok := s.counts.get(gen, key); ok {
-		facets := v.(catalog.Facets)
+	key := "facets\x00" + strconv.FormatInt(ix.seq.Load(), 10) + "\x00" + filterKey(p, f)
+	v, _, _ := s.flight.Do(key, func() (any, error) {
+		ix.mu.RLock()
+		defer ix.mu.RUnlock()
+		facets := ix.facets(ix.candidates(p, f, matches.matchRows()))
 		return &facets, nil
-	}
-	from, args := sel.from()
-	count := s.facetsByQueries
-	if s.engine.name() == "sqlite" {
-		count = s.facetsInOnePass
-	}
-	facets, err := count(ctx, from, args)
-	if err != nil {
-		return nil, err
-	}
-	s.counts.put(gen, key, facets, 0)
+	})
+	facets := *v.(*catalog.Facets)
 	return &facets, nil
-}
-
-// facetsByQueries counts the facets of the use-cases selected by from with a query per facet
-// (PostgreSQL, whose tags have a table of their own).
-func (s *Store) facetsByQueries(ctx context.Context, from string, args []any) (catalog.Facets, error) {
-	facets := catalog.Facets{}
-	if err := queryRow(s.read.WithContext(ctx), "SELECT COUNT(*)"+from, args, &facets.Total); err != nil {
-		return facets, s.translate(err)
-	}
-	groups := []struct {
-		col  string
-		dest *[]catalog.Count
-	}{
-		{"u.category", &facets.Category},
-		{"u.maturity", &facets.Maturity},
-		{"u.policy_area", &facets.PolicyArea},
-		{"u.organisation_id", &facets.Organisation},
-	}
-	var err error
-	for _, g := range groups {
-		q := "SELECT " + g.col + ", COUNT(*) AS n" + from + " GROUP BY " + g.col + " ORDER BY n DESC, " + g.col
-		if *g.dest, err = s.counted(ctx, q, args); err != nil {
-			return facets, err
-		}
-	}
-	if facets.Tags, err = s.counted(ctx, tagCounts(from), append(args, catalog.TopTags)); err != nil {
-		return facets, err
-	}
-	// Use-cases without a policy area are counted under the empty value; the facet lists only
-	// real values.
-	facets.PolicyArea = dropEmpty(facets.PolicyArea)
-	return facets, nil
-}
-
-func (s *Store) counted(ctx context.Context, query string, args []any) ([]catalog.Count, error) {
-	rows, err := s.read.WithContext(ctx).Raw(query, args...).Rows()
-	if err != nil {
-		return nil, s.translate(err)
-	}
-	defer rows.Close()
-	out := []catalog.Count{}
-	for rows.Next() {
-		var c catalog.Count
-		if err := rows.Scan(&c.Value, &c.Count); err != nil {
-			return nil, s.translate(err)
-		}
-		out = append(out, c)
-	}
-	return out, s.translate(rows.Err())
-}
-
-// facetsInOnePass counts every facet in one scan of SQLite's narrow rows: a GROUP BY query per
-// facet and json_each over the tags read every matching row six times (875 ms for 100,000
-// against some 150 ms).
-func (s *Store) facetsInOnePass(ctx context.Context, from string, args []any) (catalog.Facets, error) {
-	rows, err := s.query(ctx, "SELECT u.category, u.maturity, u.policy_area, u.organisation_id, u.tags"+from, args...)
-	if err != nil {
-		return catalog.Facets{}, s.translate(err)
-	}
-	defer rows.Close()
-	var cols [5]map[string]int
-	for i := range cols {
-		cols[i] = map[string]int{}
-	}
-	total := 0
-	var vals [4]string
-	var tags sql.RawBytes
-	for rows.Next() {
-		if err := rows.Scan(&vals[0], &vals[1], &vals[2], &vals[3], &tags); err != nil {
-			return catalog.Facets{}, s.translate(err)
-		}
-		total++
-		for i, v := range vals {
-			cols[i][v]++
-		}
-		if err := eachTag(tags, func(t string) { cols[4][t]++ }); err != nil {
-			return catalog.Facets{}, err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return catalog.Facets{}, s.translate(err)
-	}
-	return catalog.Facets{
-		Total:        total,
-		Category:     ranked(cols[0], 0),
-		Maturity:     ranked(cols[1], 0),
-		PolicyArea:   dropEmpty(ranked(cols[2], 0)),
-		Organisation: ranked(cols[3], 0),
-		Tags:         ranked(cols[4], catalog.TopTags),
-	}, nil
 }
 
 // eachTag calls fn with every tag of a stored JSON array of tags. Tags hold no characters JSON
@@ -298,33 +214,4 @@ func eachTag(array []byte, fn func(string)) error {
 		fn(string(bytes.Trim(part, `"`)))
 	}
 	return nil
-}
-
-// ranked lists counts most first, then by value, at most limit of them (0: all), as the
-// facet queries order them.
-func ranked(counts map[string]int, limit int) []catalog.Count {
-	out := make([]catalog.Count, 0, len(counts))
-	for v, n := range counts {
-		out = append(out, catalog.Count{Value: v, Count: n})
-	}
-	slices.SortFunc(out, func(a, b catalog.Count) int {
-		if a.Count != b.Count {
-			return cmp.Compare(b.Count, a.Count)
-		}
-		return strings.Compare(a.Value, b.Value)
-	})
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
-	}
-	return out
-}
-
-func dropEmpty(in []catalog.Count) []catalog.Count {
-	out := in[:0]
-	for _, c := range in {
-		if strings.TrimSpace(c.Value) != "" {
-			out = append(out, c)
-		}
-	}
-	return out
 }
