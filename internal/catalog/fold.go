@@ -26,7 +26,8 @@ import (
 //     lines) become '-', every space, line and paragraph separator ' ', dot look-alikes '.'
 //     and slash look-alikes '/'.
 //
-// In a URL, percent-encoded bytes are decoded first, as a browser's address bar shows them.
+// In a URL, percent-encoded bytes are decoded first, as a browser's address bar shows them, and
+// a '+' between digits is read as the space it encodes in a query.
 //
 // A text that needs none of this (most do not) is matched as it is, without a copy. Positions
 // are mapped back to the original only for a finding, by folding the text again up to it, so
@@ -43,7 +44,7 @@ type foldedText struct {
 // fold folds text; url says whether it is a URL, whose percent-encoding is decoded first.
 func fold(text string, url bool) foldedText {
 	f := foldedText{orig: text, decoded: text}
-	if url && strings.IndexByte(text, '%') >= 0 {
+	if url && strings.ContainsAny(text, "%+") {
 		f.decoded = percentDecode(text)
 	}
 	f.s, f.folded = foldString(f.decoded)
@@ -301,16 +302,20 @@ func isAlnum(c byte) bool { return isDigit(c) || ('a' <= c|0x20 && c|0x20 <= 'z'
 
 func isHex(c byte) bool { return isDigit(c) || ('a' <= c|0x20 && c|0x20 <= 'f') }
 
-// percentDecode decodes the %XX escapes of a URL, leaving a '%' that starts none as it is.
+// percentDecode decodes the %XX escapes of a URL, leaving a '%' that starts none as it is, and
+// reads a '+' between two digits as the space it encodes in a query (12+34+56+78).
 func percentDecode(s string) string {
 	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+		switch {
+		case s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
 			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
 			i += 2
-			continue
+		case s[i] == '+' && len(b) > 0 && isDigit(b[len(b)-1]) && i+1 < len(s) && isDigit(s[i+1]):
+			b = append(b, ' ')
+		default:
+			b = append(b, s[i])
 		}
-		b = append(b, s[i])
 	}
 	return string(b)
 }

@@ -173,6 +173,10 @@ func TestGuardURLs(t *testing.T) {
 		{"https://x.dk/kontakt?tlf=12345678", SharingPublic, want{{"links[0].url", "phone", 26}}},
 		{"https://x.dk/kontakt?tlf=12%2034%2056%2078", SharingPublic, want{{"links[0].url", "phone", 26}}},
 		{"https://x.dk/kontakt/+4512345678", SharingPublic, want{{"links[0].url", "phone", 22}}},
+		{"https://x.dk/kontakt?tlf=12+34+56+78", SharingPublic, want{{"links[0].url", "phone", 26}}},
+		{"https://x.dk/kontakt?tlf=%2B45+12+34+56+78", SharingPublic, want{{"links[0].url", "phone", 26}}},
+		{"https://x.dk/sag?q=010190+1234", SharingPrivate, want{{"links[0].url", "cpr", 20}}},
+		{"https://x.dk/sag?q=a+b&n=2024+2025", SharingPublic, nil},
 		{"https://x.dk/kontakt?tlf=12345678", SharingPrivate, nil},
 		// Identifiers in URLs pass.
 		{"https://github.com/x/y/commit/3f0101901234ab5c", SharingPublic, nil},

@@ -163,7 +163,6 @@ func phoneCandidate(s string, a, b int, url bool) int {
 			return -1
 		}
 	}
-	pa, pb, pk := prevGroup(s, a)
 	switch {
 	case n == 4 && s[a:b] == "0045" && afterCountryCode(s, b, url) && leftFree(s, a):
 		return a
@@ -172,16 +171,20 @@ func phoneCandidate(s string, a, b int, url bool) int {
 	case n == 8:
 		// Joined by a dash or a dot to other digits it is an identifier (12345678-1234-...) or a
 		// decimal, not a phone; a slash may part two numbers (12345678/87654321).
+		_, _, pk := prevGroup(s, a)
 		_, _, nk := nextGroup(s, b)
 		if !phoneNeighbour(pk) || !phoneNeighbour(nk) || afterCVR(s, a) || isDate8(s[a:b]) {
 			return -1
 		}
 		return standalone(s, a, b)
 	case n == 4:
-		if pk != noSep && pb-pa == 4 {
+		c, e, k := nextGroup(s, b)
+		if e-c != 4 && e-c != 2 {
+			return -1
+		}
+		if pa, pb, pk := prevGroup(s, a); pk != noSep && pb-pa == 4 {
 			return -1 // not the start of this run of quads
 		}
-		c, e, k := nextGroup(s, b)
 		switch {
 		case e-c == 4 && (k == spaceSep || k == hyphenSep):
 			// 1234 5678 or 1234-5678, but not 2023 2024, 2023-2025 or journal number 2024-1234.
@@ -204,7 +207,7 @@ func phoneCandidate(s string, a, b int, url bool) int {
 		c, e, k := nextGroup(s, b)
 		switch {
 		case e-c == 2:
-			if pk == k && pb-pa == 2 {
+			if pa, pb, pk := prevGroup(s, a); pk == k && pb-pa == 2 {
 				return -1 // not the start of this run of pairs
 			}
 			pairs, last := 2, e
@@ -222,7 +225,10 @@ func phoneCandidate(s string, a, b int, url bool) int {
 		case e-c == 3 && k == spaceSep:
 			// 12 345 678, but not 20 000 000 or 1 12 345 678 (thousands).
 			c2, e2, k2 := nextGroup(s, e)
-			if e2-c2 != 3 || k2 != spaceSep || s[c2:e2] == "000" || pk == spaceSep {
+			if e2-c2 != 3 || k2 != spaceSep || s[c2:e2] == "000" {
+				return -1
+			}
+			if _, _, pk := prevGroup(s, a); pk == spaceSep {
 				return -1
 			}
 			if continues(s, e2, 3) {

@@ -123,6 +123,7 @@ func TestStore(t *testing.T) {
 			t.Run("changes under load", func(t *testing.T) { testChangesUnderLoad(t, open(t)) })
 			t.Run("export", func(t *testing.T) { testExport(t, open(t)) })
 			t.Run("keys", func(t *testing.T) { testKeys(t, open(t)) })
+			t.Run("refused text", func(t *testing.T) { testRefusedText(t, open(t)) })
 			t.Run("concurrent reads", func(t *testing.T) { testConcurrentReads(t, open(t)) })
 		})
 	}
