@@ -85,14 +85,14 @@ lint: lint-openapi
 	$(GO) vet -tags $(TAGS) ./...
 	$(GO) tool staticcheck -tags $(TAGS) ./...
 
-## bench: Go benchmarks of the store (on 100,000 generated use-cases, built once into var/bench/:
-## minutes, hence the timeout) and the HTTP layer, then the wrk load test against a real
-## usecat serve (cmd/loadtest; it writes docs/performance.md). BENCH picks benchmarks,
-## LOADTEST_FLAGS passes flags to the load test (e.g. LOADTEST_FLAGS="-only get,search").
+## bench: Go benchmarks of the store and of the web catalogue's pages (on 100,000 generated
+## use-cases, built once into var/bench/: minutes, hence the timeout) and of the HTTP layer,
+## then the wrk load test against a real usecat serve (cmd/loadtest; it writes
+## docs/performance.md). BENCH picks benchmarks, LOADTEST_FLAGS passes flags to the load test (e.g. LOADTEST_FLAGS="-only get,search").
 BENCH          ?= .
 LOADTEST_FLAGS ?=
 bench:
-	$(GO) test -tags $(TAGS) -run '^$$' -bench '$(BENCH)' -benchmem -timeout 30m ./internal/store/ ./internal/httpapi/
+	$(GO) test -tags $(TAGS) -run '^$$' -bench '$(BENCH)' -benchmem -timeout 30m ./internal/store/ ./internal/httpapi/ ./internal/web/
 	$(GO) run -tags $(TAGS) ./cmd/loadtest $(LOADTEST_FLAGS)
 
 ## vendor-dkfds: fetch Det Fælles Designsystem at its pinned version into internal/web/assets/dkfds

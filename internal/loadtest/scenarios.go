@@ -63,6 +63,7 @@ func (r *runner) scenarios(scripts map[string]string, ids string) []Scenario {
 			MinPerSecond: 3000, MaxP99: read, check: r.checkPage(filtered), args: plain(filtered)},
 		{Name: "search", Description: "one-word search, 50 hits", Request: "GET " + search,
 			MinPerSecond: 1500, MaxP99: read, check: r.checkPage(search), args: plain(search)},
+		r.webSearchScenario(scripts),
 		{Name: "create", Description: "creates (~2 KB bodies, each a distinct use-case)", Request: "POST /api/v1/usecases",
 			MinPerSecond: 2000, MaxP99: write, Write: true, check: r.checkCreate,
 			args: func(_ context.Context, run string) ([]string, error) {
@@ -90,7 +91,7 @@ func (r *runner) scenarios(scripts map[string]string, ids string) []Scenario {
 
 // ScenarioNames lists the names Config.Only accepts, in the order they run.
 func ScenarioNames() []string {
-	return []string{"get", "list", "filtered", "search", "create", "patch"}
+	return []string{"get", "list", "filtered", "search", "web-search", "create", "patch"}
 }
 
 // Outcome is a scenario's measured runs.

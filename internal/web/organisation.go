@@ -32,19 +32,27 @@ func (s *Site) handleOrganisation(r *http.Request, v *view) (string, int, error)
 	}
 	d := &organisationData{Organisation: o}
 	v.Section, v.Data = "members", d
-	f := catalog.Filter{OrganisationID: id, Sort: catalog.SortUpdatedDesc, Limit: pageSize}
-	page, err := s.cfg.UseCases.FindUseCases(ctx, catalog.Anonymous, f)
+	var (
+		counts   *catalog.Facets
+		countErr error
+		wg       sync.WaitGroup
+	)
+	wg.Go(func() {
+		counts, countErr = s.cfg.UseCases.CountFacets(ctx, catalog.Anonymous, catalog.Filter{OrganisationID: id})
+	})
+	page, err := s.cfg.UseCases.FindUseCases(ctx, catalog.Anonymous,
+		catalog.Filter{OrganisationID: id, Sort: catalog.SortUpdatedDesc, Limit: pageSize})
+	wg.Wait()
 	if err != nil {
 		return "", 0, err
+	}
+	if countErr != nil {
+		return "", 0, countErr
 	}
 	if d.Items, err = s.listItems(ctx, page.Items, []catalog.Organisation{*o}); err != nil {
 		return "", 0, err
 	}
 	d.Total = page.Total
-	counts, err := s.cfg.UseCases.CountFacets(ctx, catalog.Anonymous, catalog.Filter{OrganisationID: id})
-	if err != nil {
-		return "", 0, err
-	}
 	n := countsByValue(counts.Maturity)
 	for _, t := range catalog.Maturities.Terms {
 		d.Maturity = append(d.Maturity, option{Value: t.Value, Label: v.Lang.label(catalog.Maturities, t.Value), Count: n[t.Value],

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/usecat/usecat/internal/catalog"
@@ -267,6 +268,15 @@ func (s *Site) handleSearch(r *http.Request, v *view) (string, int, error) {
 		return "", 0, err
 	}
 	d.Organisations = orgs
+	// The counts do not depend on the page, so they are read while the page is.
+	facetFilter := form.filter()
+	facetFilter.Sort, facetFilter.Limit, facetFilter.Cursor = "", 0, ""
+	var (
+		counts   *catalog.Facets
+		countErr error
+		wg       sync.WaitGroup
+	)
+	wg.Go(func() { counts, countErr = s.cfg.UseCases.CountFacets(ctx, catalog.Anonymous, facetFilter) })
 	page, err := s.cfg.UseCases.FindUseCases(ctx, catalog.Anonymous, form.filter())
 	if err != nil && form.Cursor != "" && staleCursor(err) {
 		// A cursor from an old link (another database, a changed secret): start again.
@@ -274,14 +284,12 @@ func (s *Site) handleSearch(r *http.Request, v *view) (string, int, error) {
 		d.Form = form
 		page, err = s.cfg.UseCases.FindUseCases(ctx, catalog.Anonymous, form.filter())
 	}
+	wg.Wait()
 	if err != nil {
 		return "", 0, err
 	}
-	facetFilter := form.filter()
-	facetFilter.Sort, facetFilter.Limit, facetFilter.Cursor = "", 0, ""
-	counts, err := s.cfg.UseCases.CountFacets(ctx, catalog.Anonymous, facetFilter)
-	if err != nil {
-		return "", 0, err
+	if countErr != nil {
+		return "", 0, countErr
 	}
 	if d.Items, err = s.listItems(ctx, page.Items, orgs); err != nil {
 		return "", 0, err

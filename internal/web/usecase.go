@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -67,8 +68,8 @@ func (s *Site) handleUseCase(r *http.Request, v *view) (string, int, error) {
 //
 // and the best similarCount are shown, newest first among equals. Tags are what owners use to
 // say what a use-case is about, so they weigh most; the category is broad; title words catch
-// the same idea named differently. The cost is at most similarTagQueries+1 list queries of
-// similarCandidates rows, whatever the size of the catalogue.
+// the same idea named differently. The cost is at most similarTagQueries+1 indexed reads of
+// similarCandidates rows each, whatever the size of the catalogue.
 const (
 	similarCount      = 5
 	similarTagQueries = 3
@@ -87,22 +88,26 @@ func (s *Site) similar(ctx context.Context, uc catalog.UseCase, orgs []catalog.O
 	seen := map[string]bool{uc.ID: true}
 	var docs []json.RawMessage
 	for _, f := range filters {
-		f.Sort, f.Limit = catalog.SortUpdatedDesc, similarCandidates
-		page, err := s.cfg.UseCases.FindUseCases(ctx, catalog.Anonymous, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, doc := range page.Items {
+		f.Sort = catalog.SortUpdatedDesc
+		n := 0
+		err := s.candidates(ctx, f, func(doc json.RawMessage) error {
 			var head struct {
 				ID string `json:"id"`
 			}
 			if err := json.Unmarshal(doc, &head); err != nil {
-				return nil, err
+				return err
 			}
 			if !seen[head.ID] {
 				seen[head.ID] = true
 				docs = append(docs, doc)
 			}
+			if n++; n == similarCandidates {
+				return errEnough
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	items, err := s.listItems(ctx, docs, orgs)
@@ -143,6 +148,36 @@ func (s *Site) similar(ctx context.Context, uc catalog.UseCase, orgs []catalog.O
 		}
 	}
 	return items[:min(len(items), similarCount)], nil
+}
+
+// errEnough stops a stream of candidates once there are enough.
+var errEnough = errors.New("enough candidates")
+
+// candidates calls fn with the newest use-cases matching f until fn returns errEnough. It
+// reads them from the export stream, which stops where fn does and counts nothing, rather
+// than from a list page, whose total would count every match.
+func (s *Site) candidates(ctx context.Context, f catalog.Filter, fn func(json.RawMessage) error) error {
+	var err error
+	if s.cfg.Changes != nil {
+		err = s.cfg.Changes.ExportUseCases(ctx, catalog.Anonymous, f, func(doc json.RawMessage) error {
+			// The stream's buffer is reused: keep a copy.
+			return fn(append(json.RawMessage(nil), doc...))
+		})
+	} else {
+		f.Limit = similarCandidates
+		var page *catalog.Page
+		if page, err = s.cfg.UseCases.FindUseCases(ctx, catalog.Anonymous, f); err == nil {
+			for _, doc := range page.Items {
+				if err = fn(doc); err != nil {
+					break
+				}
+			}
+		}
+	}
+	if errors.Is(err, errEnough) {
+		return nil
+	}
+	return err
 }
 
 func better(a listItem, sa int, b listItem, sb int) bool {

@@ -415,3 +415,63 @@ func TestAssets(t *testing.T) {
 		t.Errorf("an unknown API address: %d %q %s, want a problem", res.StatusCode, res.Header.Get("Content-Type"), body)
 	}
 }
+
+// TestSimilar checks the "similar use-cases" of a demo use-case: never itself, public only,
+// and ranked by the note in usecase.go, so the first shares the most tags.
+func TestSimilar(t *testing.T) {
+	s := newSite(t)
+	title := "Automatisk journalisering af indgående post"
+	id := s.ids[title]
+	_, page := s.get(t, "/usecases/"+id)
+	section := page[strings.Index(page, `id="h-similar"`):]
+	type uc struct {
+		ID       string
+		Category string
+		Tags     []string
+	}
+	read := func(id string) uc {
+		var u uc
+		_, body := s.get(t, "/api/v1/usecases/"+id)
+		if err := json.Unmarshal([]byte(body), &u); err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	self := read(id)
+	shared := func(u uc) int {
+		n := 0
+		for _, t := range u.Tags {
+			for _, v := range self.Tags {
+				if t == v {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	var got []uc
+	for _, m := range resultRe.FindAllStringSubmatch(section, -1) {
+		if m[1] == id {
+			t.Error("a use-case is similar to itself")
+		}
+		got = append(got, read(m[1])) // a 404 here would fail to decode
+	}
+	if len(got) < 3 {
+		t.Fatalf("%d similar use-cases, want several from the demo catalogue", len(got))
+	}
+	if shared(got[0]) == 0 {
+		t.Errorf("the most similar use-case shares no tag with %v", self.Tags)
+	}
+	for i := 1; i < len(got); i++ {
+		if 3*shared(got[i])+2*b2i(got[i].Category == self.Category) > 3*shared(got[0])+2*b2i(got[0].Category == self.Category)+3 {
+			t.Errorf("similar use-case %d (%v, %s) outranks the first (%v, %s)", i, got[i].Tags, got[i].Category, got[0].Tags, got[0].Category)
+		}
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
