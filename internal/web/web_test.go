@@ -154,6 +154,9 @@ func TestPagesAnswerSafely(t *testing.T) {
 			if strings.Contains(csp, "unsafe-inline") || strings.Contains(body, "<script") || strings.Contains(body, "style=") || strings.Contains(body, "<style") {
 				t.Errorf("GET %s: inline script or style", p)
 			}
+			if cc := h.Get("Cache-Control"); cc != "no-cache" {
+				t.Errorf("GET %s: Cache-Control %q, want no-cache", p, cc)
+			}
 			if c := h.Values("Set-Cookie"); len(c) > 0 {
 				t.Errorf("GET %s sets a cookie: %q", p, c)
 			}
