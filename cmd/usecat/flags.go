@@ -41,6 +41,16 @@ var (
 		Usage: "requests per second allowed per API key (0 turns the limit off)"}
 	rateBurstFlag = &cli.IntFlag{Name: "rate-burst", Value: 100, Sources: cli.EnvVars("USECAT_RATE_BURST"),
 		Usage: "requests a client may make at once before the rate limit applies"}
+	readHeaderTimeoutFlag = &cli.DurationFlag{Name: "read-header-timeout", Value: 10 * time.Second, Sources: cli.EnvVars("USECAT_READ_HEADER_TIMEOUT"),
+		Usage: "longest a client may take to send a request's headers"}
+	readTimeoutFlag = &cli.DurationFlag{Name: "read-timeout", Value: 30 * time.Second, Sources: cli.EnvVars("USECAT_READ_TIMEOUT"),
+		Usage: "longest a client may take to send a whole request, body included; also bounds the handler, so keep it above --request-timeout"}
+	writeTimeoutFlag = &cli.DurationFlag{Name: "write-timeout", Value: 30 * time.Second, Sources: cli.EnvVars("USECAT_WRITE_TIMEOUT"),
+		Usage: "longest one write of an answer may wait for a client that does not read (exports and long polls: each write)"}
+	idleTimeoutFlag = &cli.DurationFlag{Name: "idle-timeout", Value: 2 * time.Minute, Sources: cli.EnvVars("USECAT_IDLE_TIMEOUT"),
+		Usage: "how long a kept-alive connection may wait for its next request"}
+	maxHeaderBytesFlag = &cli.IntFlag{Name: "max-header-bytes", Value: 64 << 10, Sources: cli.EnvVars("USECAT_MAX_HEADER_BYTES"),
+		Usage: "largest request line and headers, in bytes"}
 	// pprofFlag is hidden: it is for measuring (make bench), not for running the service.
 	pprofFlag = &cli.StringFlag{Name: "pprof-addr", Hidden: true, Sources: cli.EnvVars("USECAT_PPROF_ADDR"),
 		Usage: "serve Go's profiler (/debug/pprof/) on this private address"}

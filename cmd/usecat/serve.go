@@ -24,7 +24,8 @@ func serveCommand() *cli.Command {
 		Name:  "serve",
 		Usage: "run the HTTP API and the web catalogue (catalogue at /, Swagger UI at /docs/)",
 		Flags: []cli.Flag{addrFlag, demoFlag, readersFlag, requestTimeoutFlag, shutdownTimeoutFlag, trustProxyFlag,
-			corsFlag, rateAnonFlag, rateKeyFlag, rateBurstFlag, pprofFlag},
+			corsFlag, rateAnonFlag, rateKeyFlag, rateBurstFlag, readHeaderTimeoutFlag, readTimeoutFlag, writeTimeoutFlag,
+			idleTimeoutFlag, maxHeaderBytesFlag, pprofFlag},
 		Action: serve,
 	}
 }
@@ -35,6 +36,9 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 	log, err := newLogger(cmd, logOut)
 	if err != nil {
 		return err
+	}
+	if cmd.Duration(readTimeoutFlag.Name) <= cmd.Duration(requestTimeoutFlag.Name) {
+		return fmt.Errorf("--read-timeout must be longer than --request-timeout: it also runs while a request is handled")
 	}
 	tuneGC()
 	started := time.Now()
@@ -67,6 +71,12 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 		RateAnonymous:  cmd.Float(rateAnonFlag.Name),
 		RateKey:        cmd.Float(rateKeyFlag.Name),
 		RateBurst:      int(cmd.Int(rateBurstFlag.Name)),
+
+		ReadHeaderTimeout: cmd.Duration(readHeaderTimeoutFlag.Name),
+		ReadTimeout:       cmd.Duration(readTimeoutFlag.Name),
+		WriteTimeout:      cmd.Duration(writeTimeoutFlag.Name),
+		IdleTimeout:       cmd.Duration(idleTimeoutFlag.Name),
+		MaxHeaderBytes:    int(cmd.Int(maxHeaderBytesFlag.Name)),
 	})
 	if addr := cmd.String(pprofFlag.Name); addr != "" {
 		if err := startPprof(addr, log); err != nil {
@@ -77,11 +87,7 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           api.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-	}
+	srv := api.HTTPServer()
 	// Long polls of the change feed would hold a shutdown for up to a minute; wake them at once.
 	srv.RegisterOnShutdown(st.ReleaseWaiters)
 	log.Info("usecat is serving", "addr", ln.Addr().String(), "engine", st.Engine(),

@@ -146,6 +146,60 @@ func withTimeout(d time.Duration, next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// writeDeadlines lifts the server's deadlines off a streamed answer, which may rightly take
+// longer than any fixed bound (an export of the whole catalogue, a long poll), and gives each
+// of its writes a deadline of d instead: a client that stops reading is cut off d after its
+// last read, and the export slot or database reader it held is freed. The read deadline goes
+// too, since net/http cancels a request whose connection's read deadline passes; these routes
+// are GETs, whose bodies are never read.
+func writeDeadlines(d time.Duration, next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		res := c.Response()
+		rc := http.NewResponseController(res.Writer)
+		if rc.SetWriteDeadline(time.Time{}) != nil {
+			return next(c) // not a connection (httptest's recorder): nothing to bound
+		}
+		_ = rc.SetReadDeadline(time.Time{})
+		res.Writer = &deadlineWriter{ResponseWriter: res.Writer, rc: rc, d: d}
+		return next(c)
+	}
+}
+
+// deadlineWriter sets the connection's write deadline before every write and flush.
+type deadlineWriter struct {
+	http.ResponseWriter
+	rc *http.ResponseController
+	d  time.Duration
+}
+
+// Write writes p in pieces of at most deadlineChunk bytes, each with its own deadline, so a
+// client reading steadily but slowly is never cut off in the middle of a large write.
+func (w *deadlineWriter) Write(p []byte) (int, error) {
+	written := 0
+	for len(p) > 0 {
+		piece := p[:min(len(p), deadlineChunk)]
+		_ = w.rc.SetWriteDeadline(time.Now().Add(w.d))
+		n, err := w.ResponseWriter.Write(piece)
+		written += n
+		if err != nil {
+			return written, err
+		}
+		p = p[n:]
+	}
+	return written, nil
+}
+
+// deadlineChunk is the most a streamed answer writes under one deadline: a client must read
+// this much within each WriteTimeout.
+const deadlineChunk = 32 << 10
+
+func (w *deadlineWriter) Flush() {
+	_ = w.rc.SetWriteDeadline(time.Now().Add(w.d))
+	_ = w.rc.Flush()
+}
+
+func (w *deadlineWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // gzipLevel favours speed: at the default level, compressing a 200 MB export costs seconds of
 // CPU that a one-core server spends better on other requests, for a few percent smaller body.
 const gzipLevel = 1

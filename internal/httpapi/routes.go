@@ -29,6 +29,9 @@ type route struct {
 	access  access
 	// timeout overrides Config.RequestTimeout, for long polls and streamed exports.
 	timeout time.Duration
+	// stream marks answers that may take longer than the server's WriteTimeout: each of their
+	// writes gets a deadline of its own instead (writeDeadlines).
+	stream bool
 	// page marks the web catalogue's pages, which are for people and not part of the API's
 	// OpenAPI contract.
 	page bool
@@ -59,10 +62,10 @@ func (s *Server) routes() []route {
 
 		// Harvesting (changes.go, feed.go, export.go): a long poll may wait maxWait seconds before
 		// its query, and an export streams for longer than any ordinary request.
-		{method: http.MethodGet, path: "/api/v1/changes", handler: s.handleListChanges, access: anyone, timeout: maxWait*time.Second + s.cfg.RequestTimeout},
-		{method: http.MethodGet, path: "/api/v1/feed.json", handler: s.handleFeed, access: anyone},
-		{method: http.MethodGet, path: "/api/v1/export.csv", handler: s.handleExportCSV, access: anyone, timeout: exportTimeout},
-		{method: http.MethodGet, path: "/api/v1/export.ndjson", handler: s.handleExportNDJSON, access: anyone, timeout: exportTimeout},
+		{method: http.MethodGet, path: "/api/v1/changes", handler: s.handleListChanges, access: anyone, timeout: maxWait*time.Second + s.cfg.RequestTimeout, stream: true},
+		{method: http.MethodGet, path: "/api/v1/feed.json", handler: s.handleFeed, access: anyone, stream: true},
+		{method: http.MethodGet, path: "/api/v1/export.csv", handler: s.handleExportCSV, access: anyone, timeout: exportTimeout, stream: true},
+		{method: http.MethodGet, path: "/api/v1/export.ndjson", handler: s.handleExportNDJSON, access: anyone, timeout: exportTimeout, stream: true},
 
 		{method: http.MethodGet, path: "/healthz", handler: s.handleHealthz, access: anyone},
 		{method: http.MethodGet, path: "/readyz", handler: s.handleReadyz, access: anyone},
@@ -97,6 +100,9 @@ func (s *Server) register() {
 			timeout = s.cfg.RequestTimeout
 		}
 		h := withTimeout(timeout, requireAccess(r.access, r.handler))
+		if r.stream {
+			h = writeDeadlines(s.cfg.WriteTimeout, h)
+		}
 		s.echo.Add(r.method, r.path, h)
 		if r.method == http.MethodGet {
 			s.echo.Add(http.MethodHead, r.path, h)

@@ -36,6 +36,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -90,6 +91,18 @@ type Config struct {
 	RateAnonymous float64
 	RateKey       float64
 	RateBurst     int
+
+	// The connection limits of HTTPServer. ReadHeaderTimeout bounds reading a request's
+	// headers (default 10s); ReadTimeout the whole request, body included (default twice
+	// RequestTimeout, as it runs on while the handler does); WriteTimeout each write of a
+	// streamed answer (exports, long polls, feeds) and, added to RequestTimeout, an ordinary
+	// answer (default 30s); IdleTimeout a kept-alive connection between requests (default 2
+	// minutes); MaxHeaderBytes the request line and headers (default 64 KiB).
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
+	MaxHeaderBytes    int
 }
 
 // Server is the HTTP API. Its zero value is not usable; call New.
@@ -114,6 +127,11 @@ func New(cfg Config) *Server {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 10 * time.Second
 	}
+	cfg.ReadHeaderTimeout = cmp.Or(cfg.ReadHeaderTimeout, 10*time.Second)
+	cfg.ReadTimeout = cmp.Or(cfg.ReadTimeout, 2*cfg.RequestTimeout)
+	cfg.WriteTimeout = cmp.Or(cfg.WriteTimeout, 30*time.Second)
+	cfg.IdleTimeout = cmp.Or(cfg.IdleTimeout, 2*time.Minute)
+	cfg.MaxHeaderBytes = cmp.Or(cfg.MaxHeaderBytes, 64<<10)
 	if cfg.ReadyTimeout <= 0 {
 		cfg.ReadyTimeout = time.Second
 	}
@@ -151,6 +169,20 @@ func New(cfg Config) *Server {
 
 // Handler returns the server as an http.Handler, to mount in an http.Server or httptest.
 func (s *Server) Handler() http.Handler { return s.echo }
+
+// HTTPServer returns an http.Server for the handler with the configured connection limits, so
+// that a client that trickles its request or stops reading the answer holds nothing for long.
+func (s *Server) HTTPServer() *http.Server {
+	return &http.Server{
+		Handler:           s.echo,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.RequestTimeout + s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    s.cfg.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+	}
+}
 
 // Drain makes /readyz answer 503 so a load balancer stops sending new requests while the
 // process finishes the ones in flight.
