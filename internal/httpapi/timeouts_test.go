@@ -61,19 +61,26 @@ func dialSmall(t *testing.T, addr string) net.Conn {
 	return c
 }
 
+// fillExport adds enough use-cases that an export fills every buffer between server and
+// client, and returns the least size of the export.
+func fillExport(t *testing.T, f *engineFixture) int {
+	t.Helper()
+	long := strings.Repeat("Borgerservice modtager mange breve om dagen, og de skal journaliseres. ", 60)
+	for i := range 150 {
+		d := seedDraft(seeds[i%publicSeeds])
+		d.Description = long
+		f.create(t, fmt.Sprint("bulk", i), d)
+	}
+	return 150 * len(long)
+}
+
 // TestStalledExportsFreeTheirSlots starts as many exports as may run at once from clients that
 // never read them: while their writes wait, a fifth export is refused (429); once the write
 // deadline passes they are cut off, and the fifth client gets its whole export.
 func TestStalledExportsFreeTheirSlots(t *testing.T) {
 	cfg := httpapi.Config{WriteTimeout: 2 * time.Second}
 	forEngines(t, cfg, func(t *testing.T, f *engineFixture) {
-		// Enough use-cases that an export fills every buffer between server and client.
-		long := strings.Repeat("Borgerservice modtager mange breve om dagen, og de skal journaliseres. ", 60)
-		for i := range 150 {
-			d := seedDraft(seeds[i%publicSeeds])
-			d.Description = long
-			f.create(t, fmt.Sprint("bulk", i), d)
-		}
+		size := fillExport(t, f)
 		addr := serveTCP(t, f)
 		for range 4 {
 			c := dialSmall(t, addr)
@@ -105,7 +112,7 @@ func TestStalledExportsFreeTheirSlots(t *testing.T) {
 			case status == http.StatusOK && !refused:
 				t.Fatalf("a fifth export ran (%d bytes) while four stalled clients should hold every slot", n)
 			case status == http.StatusOK:
-				if n < int64(150*len(long)) {
+				if n < int64(size) {
 					t.Fatalf("the fifth export has %d bytes", n)
 				}
 				return
@@ -122,12 +129,7 @@ func TestStalledExportsFreeTheirSlots(t *testing.T) {
 func TestSlowReadersGetWholeExports(t *testing.T) {
 	cfg := httpapi.Config{RequestTimeout: 500 * time.Millisecond, WriteTimeout: time.Second}
 	forEngines(t, cfg, func(t *testing.T, f *engineFixture) {
-		long := strings.Repeat("Borgerservice modtager mange breve om dagen, og de skal journaliseres. ", 60)
-		for i := range 150 {
-			d := seedDraft(seeds[i%publicSeeds])
-			d.Description = long
-			f.create(t, fmt.Sprint("bulk", i), d)
-		}
+		size := fillExport(t, f)
 		addr := serveTCP(t, f)
 		c := dialSmall(t, addr)
 		fmt.Fprintf(c, "GET /api/v1/export.ndjson HTTP/1.1\r\nHost: usecat\r\n\r\n")
@@ -150,7 +152,7 @@ func TestSlowReadersGetWholeExports(t *testing.T) {
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
-		if took := time.Since(start); n < 150*len(long) || took < 2*time.Second {
+		if took := time.Since(start); n < size || took < 2*time.Second {
 			t.Fatalf("%d bytes in %v: the test needs a larger export\n%s", n, took, f.log.String())
 		}
 	})
