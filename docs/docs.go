@@ -2337,7 +2337,7 @@ const docTemplate = `{
         },
         "/metrics": {
             "get": {
-                "description": "Request counts and durations by route and status, and the Go runtime's metrics, in the Prometheus text format.",
+                "description": "Request counts and durations by route and status, and the Go runtime's metrics, in the Prometheus text format.\nThe operator may serve them only to some address ranges (` + "`" + `USECAT_METRICS_ALLOW` + "`" + `) or not at all.",
                 "produces": [
                     "text/plain"
                 ],
@@ -2355,6 +2355,18 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The client's address is not among those allowed to read the metrics (USECAT_METRICS_ALLOW)",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "The operator turned the metrics off",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }

@@ -51,6 +51,8 @@ var (
 		Usage: "how long a kept-alive connection may wait for its next request"}
 	maxHeaderBytesFlag = &cli.IntFlag{Name: "max-header-bytes", Value: 64 << 10, Sources: cli.EnvVars("USECAT_MAX_HEADER_BYTES"),
 		Usage: "largest request line and headers, in bytes"}
+	metricsAllowFlag = &cli.StringFlag{Name: "metrics-allow", Sources: cli.EnvVars("USECAT_METRICS_ALLOW"),
+		Usage: "who may read /metrics: comma-separated address ranges (CIDR) or addresses, judged like --trust-proxy says; off for nobody; empty for everyone"}
 	// pprofFlag is hidden: it is for measuring (make bench), not for running the service.
 	pprofFlag = &cli.StringFlag{Name: "pprof-addr", Hidden: true, Sources: cli.EnvVars("USECAT_PPROF_ADDR"),
 		Usage: "serve Go's profiler (/debug/pprof/) on this private address"}

@@ -25,7 +25,7 @@ func serveCommand() *cli.Command {
 		Usage: "run the HTTP API and the web catalogue (catalogue at /, Swagger UI at /docs/)",
 		Flags: []cli.Flag{addrFlag, demoFlag, readersFlag, requestTimeoutFlag, shutdownTimeoutFlag, trustProxyFlag,
 			corsFlag, rateAnonFlag, rateKeyFlag, rateBurstFlag, readHeaderTimeoutFlag, readTimeoutFlag, writeTimeoutFlag,
-			idleTimeoutFlag, maxHeaderBytesFlag, pprofFlag},
+			idleTimeoutFlag, maxHeaderBytesFlag, metricsAllowFlag, pprofFlag},
 		Action: serve,
 	}
 }
@@ -39,6 +39,10 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 	}
 	if cmd.Duration(readTimeoutFlag.Name) <= cmd.Duration(requestTimeoutFlag.Name) {
 		return fmt.Errorf("--read-timeout must be longer than --request-timeout: it also runs while a request is handled")
+	}
+	metricsAllow, metricsOff, err := httpapi.ParseMetricsAllow(cmd.String(metricsAllowFlag.Name))
+	if err != nil {
+		return fmt.Errorf("--metrics-allow: %w", err)
 	}
 	tuneGC()
 	started := time.Now()
@@ -77,6 +81,8 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 		WriteTimeout:      cmd.Duration(writeTimeoutFlag.Name),
 		IdleTimeout:       cmd.Duration(idleTimeoutFlag.Name),
 		MaxHeaderBytes:    int(cmd.Int(maxHeaderBytesFlag.Name)),
+		MetricsAllow:      metricsAllow,
+		MetricsOff:        metricsOff,
 	})
 	if addr := cmd.String(pprofFlag.Name); addr != "" {
 		if err := startPprof(addr, log); err != nil {

@@ -24,18 +24,30 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		secret, ok := bearer(h)
 		if !ok {
-			return catalog.Errorf(catalog.ErrUnauthorized, "the Authorization header must be Bearer followed by an API key")
+			return s.refuseKey(c, catalog.Errorf(catalog.ErrUnauthorized, "the Authorization header must be Bearer followed by an API key"))
 		}
 		if s.cfg.Keys == nil {
-			return catalog.Errorf(catalog.ErrUnauthorized, "the API key is not valid")
+			return s.refuseKey(c, catalog.Errorf(catalog.ErrUnauthorized, "the API key is not valid"))
 		}
 		p, err := s.cfg.Keys.Authenticate(c.Request().Context(), secret)
 		if err != nil {
+			if catalog.ErrorCode(err) == catalog.ErrUnauthorized {
+				return s.refuseKey(c, err)
+			}
 			return err
 		}
 		c.Set(principalKey, p)
 		return next(c)
 	}
+}
+
+// refuseKey answers a request whose key is not valid: 401, or 429 once its address has spent
+// its anonymous budget, so guessing keys costs a client as much as any anonymous request.
+func (s *Server) refuseKey(c echo.Context, unauthorized error) error {
+	if err := s.limitAddress(c); err != nil {
+		return err
+	}
+	return unauthorized
 }
 
 // bearer returns the credentials of an "Authorization: Bearer <secret>" header. The scheme is

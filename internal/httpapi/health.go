@@ -2,7 +2,10 @@ package httpapi
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/netip"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -67,14 +70,64 @@ func (s *Server) handleReadyz(c echo.Context) error {
 //	@Summary		Prometheus metrics
 //	@ID			getMetrics
 //	@Description	Request counts and durations by route and status, and the Go runtime's metrics, in the Prometheus text format.
+//	@Description	The operator may serve them only to some address ranges (`USECAT_METRICS_ALLOW`) or not at all.
 //	@Tags			operations
 //	@Produce		plain
 //	@Success		200	{string}	string	"Metrics in the Prometheus text exposition format"
 //	@Failure		401	{object}	Problem	"The API key is not valid"
+//	@Failure		403	{object}	Problem	"The client's address is not among those allowed to read the metrics (USECAT_METRICS_ALLOW)"
+//	@Failure		404	{object}	Problem	"The operator turned the metrics off"
 //	@Router			/metrics [get]
 func (s *Server) handleMetrics(c echo.Context) error {
+	if !s.metricsAllowed(c.RealIP()) {
+		return catalog.Errorf(catalog.ErrForbidden, "the metrics are served only to the addresses the operator allows")
+	}
 	s.promHandler.ServeHTTP(c.Response(), c.Request())
 	return nil
+}
+
+// metricsAllowed reports whether a client at ip may read the metrics.
+func (s *Server) metricsAllowed(ip string) bool {
+	if len(s.cfg.MetricsAllow) == 0 {
+		return true
+	}
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false
+	}
+	addr = addr.Unmap()
+	for _, p := range s.cfg.MetricsAllow {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseMetricsAllow reads the setting of who may read /metrics: "" for everyone, "off" for
+// nobody (no /metrics at all), or a comma-separated list of address ranges (CIDR) and single
+// addresses.
+func ParseMetricsAllow(setting string) (allow []netip.Prefix, off bool, err error) {
+	setting = strings.TrimSpace(setting)
+	switch strings.ToLower(setting) {
+	case "":
+		return nil, false, nil
+	case "off":
+		return nil, true, nil
+	}
+	for _, part := range strings.Split(setting, ",") {
+		part = strings.TrimSpace(part)
+		if a, err := netip.ParseAddr(part); err == nil {
+			allow = append(allow, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			return nil, false, fmt.Errorf("%q is neither an address range such as 10.0.0.0/8 nor an address", part)
+		}
+		allow = append(allow, p.Masked())
+	}
+	return allow, false, nil
 }
 
 // newPromHandler serves the registry. Compression is left to the gzip middleware; promhttp

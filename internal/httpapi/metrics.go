@@ -1,17 +1,33 @@
 package httpapi
 
 import (
+	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// metrics counts requests and their durations by route template (never by raw path, which
-// would make a label value per use-case id) and status.
+// metrics counts requests and their durations by method, route template and status. Only
+// the server's own methods and route templates become label values, never a raw path (a
+// value per use-case id) nor a method or path a client made up: those are all "other", so
+// no request can add a series.
 type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	// routes and methods are the label values allowed; register fills them before the
+	// server answers anything, so they are only read afterwards.
+	routes  map[string]bool
+	methods map[string]bool
+}
+
+// otherLabel stands for every method and route the server does not have.
+const otherLabel = "other"
+
+// know allows method and route as label values.
+func (m *metrics) know(method, route string) {
+	m.methods[method] = true
+	m.routes[route] = true
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -29,11 +45,15 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
 		}, []string{"method", "route", "status"}),
 	}
+	m.routes, m.methods = map[string]bool{}, map[string]bool{http.MethodOptions: true} // CORS preflights
 	reg.MustRegister(m.requests, m.duration)
 	return m
 }
 
 func (m *metrics) observe(method, route string, status int, d time.Duration) {
+	if !m.methods[method] || !m.routes[route] {
+		method, route = otherLabel, otherLabel
+	}
 	code := statusText(status)
 	m.requests.WithLabelValues(method, route, code).Inc()
 	m.duration.WithLabelValues(method, route, code).Observe(d.Seconds())

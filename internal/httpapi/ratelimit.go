@@ -76,46 +76,53 @@ func (l *limiter) policy(name string) string {
 	return fmt.Sprintf(`"%s";q=%d;w=%d`, name, l.burst, max(window, 1))
 }
 
-// rateLimit returns the middleware that refuses requests beyond the configured rates with 429
-// and Retry-After, and tells every client its budget in RateLimit and RateLimit-Policy
-// headers. Health checks and metrics are never limited, so monitoring keeps working under load.
-//
-// The buckets are made here, once per server: Echo applies its middleware anew to every
-// request, so buckets made inside the middleware function would start full every time and
-// never refuse anything.
-func (s *Server) rateLimit() echo.MiddlewareFunc {
-	anon := newLimiter(s.cfg.RateAnonymous, s.cfg.RateBurst)
-	keyed := newLimiter(s.cfg.RateKey, s.cfg.RateBurst)
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		if anon == nil && keyed == nil {
-			return next
-		}
-		return func(c echo.Context) error {
-			switch c.Path() {
-			case "/healthz", "/readyz", "/metrics":
-				return next(c)
-			}
-			l, client, name := anon, "ip:"+c.RealIP(), "anonymous"
-			if p := principal(c); !p.IsAnonymous() {
-				l, client, name = keyed, "key:"+p.KeyID, "key"
-			}
-			if l == nil {
-				return next(c)
-			}
-			left, wait := l.take(client, s.cfg.Clock())
-			h := c.Response().Header()
-			h.Set("RateLimit-Policy", l.policy(name))
-			reset := 0
-			if wait > 0 {
-				reset = int(math.Ceil(wait.Seconds()))
-			}
-			h.Set("RateLimit", fmt.Sprintf(`"%s";r=%d;t=%d`, name, left, reset))
-			if wait > 0 {
-				h.Set(echo.HeaderRetryAfter, strconv.Itoa(reset))
-				return echo.NewHTTPError(http.StatusTooManyRequests,
-					fmt.Sprintf("this client may make %g requests a second; try again in %d s", float64(l.rate), reset))
+// rateLimit refuses requests beyond the configured rates with 429 and Retry-After, and tells
+// every client its budget in RateLimit and RateLimit-Policy headers: per key for a valid key,
+// per address otherwise. A request with a bad key never gets here; authenticate charges it to
+// its address (limitAddress), so a flood of made-up keys is limited like any anonymous flood.
+// Health checks and metrics are never limited, so monitoring keeps working under load.
+func (s *Server) rateLimit(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if p := principal(c); !p.IsAnonymous() {
+			if err := s.limit(c, s.keyLimit, "key:"+p.KeyID, "key"); err != nil {
+				return err
 			}
 			return next(c)
 		}
+		if err := s.limitAddress(c); err != nil {
+			return err
+		}
+		return next(c)
 	}
+}
+
+// limitAddress spends a token of the client address's bucket, or answers 429.
+func (s *Server) limitAddress(c echo.Context) error {
+	return s.limit(c, s.addressLimit, "ip:"+c.RealIP(), "anonymous")
+}
+
+// limit spends a token of client's bucket in l, sets the budget headers and returns a 429
+// error when the bucket was empty. A nil l (a limit turned off) and the unlimited routes pass.
+func (s *Server) limit(c echo.Context, l *limiter, client, name string) error {
+	if l == nil {
+		return nil
+	}
+	switch c.Path() {
+	case "/healthz", "/readyz", "/metrics":
+		return nil
+	}
+	left, wait := l.take(client, s.cfg.Clock())
+	h := c.Response().Header()
+	h.Set("RateLimit-Policy", l.policy(name))
+	reset := 0
+	if wait > 0 {
+		reset = int(math.Ceil(wait.Seconds()))
+	}
+	h.Set("RateLimit", fmt.Sprintf(`"%s";r=%d;t=%d`, name, left, reset))
+	if wait > 0 {
+		h.Set(echo.HeaderRetryAfter, strconv.Itoa(reset))
+		return echo.NewHTTPError(http.StatusTooManyRequests,
+			fmt.Sprintf("this client may make %g requests a second; try again in %d s", float64(l.rate), reset))
+	}
+	return nil
 }

@@ -72,6 +72,17 @@ func TestRateLimits(t *testing.T) {
 			{"wherever it comes from", request{path: "/api/v1/me", key: "editor"}, "203.0.113.9", 429, []check{problem(429)}},
 			{"another key from there is fine", request{path: "/api/v1/me", key: "reader"}, "192.0.2.10", 200, nil},
 			{"creating is limited too", request{method: "POST", path: "/api/v1/usecases", key: "editor", header: jsonHeader, body: newBody}, "192.0.2.10", 429, nil},
+
+			// Made-up keys count against their address like anonymous requests.
+			{"a bad key", request{path: "/api/v1/usecases", key: "made-up-1"}, "192.0.2.20", 401, append(limited(anon, `"anonymous";r=1;t=0`, ""), problem(401))},
+			{"another bad key", request{path: "/api/v1/vocabularies", key: "Basic dXNlcjpwYXNz"}, "192.0.2.20", 401, []check{problem(401)}},
+			{"a third bad key is refused", request{path: "/api/v1/usecases", key: "made-up-3"}, "192.0.2.20", 429,
+				append(limited(anon, `"anonymous";r=0;t=1`, "1"), problem(429))},
+			{"health checks are not charged", request{path: "/healthz", key: "made-up-4"}, "192.0.2.20", 401, nil},
+			{"and the address's anonymous budget is spent too", list, "192.0.2.20", 429, []check{problem(429)}},
+			{"nor does a fourth bad key get through", request{path: "/api/v1/me", key: "made-up-5"}, "192.0.2.20", 429, nil},
+			{"a valid key from there keeps its own budget", request{path: "/api/v1/me", key: "reader"}, "192.0.2.20", 200, limited(key, `"key";r=0;t=0`, "")},
+			{"a bad key from elsewhere is told it is bad", request{path: "/api/v1/usecases", key: "made-up-6"}, "192.0.2.21", 401, nil},
 		}
 		run := func(steps []step) {
 			for _, s := range steps {

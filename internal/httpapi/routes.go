@@ -95,6 +95,9 @@ func (s *Server) routes() []route {
 // answers without the body.
 func (s *Server) register() {
 	for _, r := range s.routes() {
+		if r.path == "/metrics" && s.cfg.MetricsOff {
+			continue
+		}
 		timeout := r.timeout
 		if timeout == 0 {
 			timeout = s.cfg.RequestTimeout
@@ -104,8 +107,10 @@ func (s *Server) register() {
 			h = writeDeadlines(s.cfg.WriteTimeout, h)
 		}
 		s.echo.Add(r.method, r.path, h)
+		s.metrics.know(r.method, r.path)
 		if r.method == http.MethodGet {
 			s.echo.Add(http.MethodHead, r.path, h)
+			s.metrics.know(http.MethodHead, r.path)
 		}
 	}
 }

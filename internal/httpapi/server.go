@@ -40,6 +40,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync/atomic"
 	"time"
 
@@ -84,6 +85,10 @@ type Config struct {
 	// Registry receives the HTTP metrics and is served on /metrics. Nil makes a fresh registry
 	// with the Go and process collectors, so several servers (tests) never clash.
 	Registry *prometheus.Registry
+	// MetricsAllow limits /metrics to clients in these address ranges (the address as
+	// TrustProxy says); empty serves everyone. MetricsOff serves no /metrics at all.
+	MetricsAllow []netip.Prefix
+	MetricsOff   bool
 	// Clock tells the time (default time.Now).
 	Clock catalog.Clock
 	// RateAnonymous and RateKey are the requests a second allowed per client address without
@@ -117,6 +122,10 @@ type Server struct {
 	draining    atomic.Bool
 	// exportSlots bounds the streamed exports running at once (export.go).
 	exportSlots chan struct{}
+	// addressLimit and keyLimit are the token buckets of rateLimit, per client address and per
+	// key; nil when that limit is off. They live as long as the server: Echo applies its
+	// middleware anew to every request, so buckets made there would start full every time.
+	addressLimit, keyLimit *limiter
 }
 
 // New builds a Server and its routes from cfg.
@@ -150,6 +159,8 @@ func New(cfg Config) *Server {
 		cfg.Clock = time.Now
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, metrics: newMetrics(cfg.Registry), exportSlots: make(chan struct{}, maxExports)}
+	s.addressLimit = newLimiter(cfg.RateAnonymous, cfg.RateBurst)
+	s.keyLimit = newLimiter(cfg.RateKey, cfg.RateBurst)
 	s.openapi = loadOpenAPI(s.log)
 	s.promHandler = s.newPromHandler()
 
