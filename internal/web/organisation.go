@@ -49,7 +49,7 @@ func (s *Site) handleOrganisation(r *http.Request, v *view) (string, int, error)
 	if countErr != nil {
 		return "", 0, countErr
 	}
-	if d.Items, err = s.listItems(ctx, page.Items, []catalog.Organisation{*o}); err != nil {
+	if d.Items, err = s.listItems(v.Lang, page.Items, []catalog.Organisation{*o}); err != nil {
 		return "", 0, err
 	}
 	d.Total = page.Total

@@ -1,14 +1,16 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
+
+	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/usecat/usecat/internal/catalog"
 )
@@ -216,6 +218,7 @@ type option struct {
 	Value    string
 	Label    string
 	Count    int
+	N        string // Count as the page's language writes it
 	Selected bool
 	Link     string // the query that selects it (or, for a selected tag, removes it)
 }
@@ -228,10 +231,24 @@ type facet struct {
 	Clear   string
 }
 
-// listItem is a use-case in a list, with its owner's name.
+// listItem is a use-case in a list: the fields a list shows and the similar use-cases' ranking
+// reads, and the words the list writes, worked out before the template runs (calling template
+// functions per item costs more than the rest of the list).
 type listItem struct {
-	catalog.UseCase
-	OrganisationName string
+	ID             string             `json:"id"`
+	OrganisationID string             `json:"organisation_id"`
+	Title          string             `json:"title"`
+	Summary        string             `json:"summary"`
+	Category       catalog.Category   `json:"category"`
+	Maturity       catalog.Maturity   `json:"maturity"`
+	PolicyArea     catalog.PolicyArea `json:"policy_area"`
+	Tags           []string           `json:"tags"`
+	UpdatedAt      time.Time          `json:"updated_at"`
+
+	OrganisationName string `json:"-"`
+	CategoryLabel    string `json:"-"`
+	MaturityLabel    string `json:"-"`
+	Updated          string `json:"-"` // "Opdateret 3. september 2025"
 }
 
 // exportLinks are the same list in the API's formats.
@@ -291,7 +308,7 @@ func (s *Site) handleSearch(r *http.Request, v *view) (string, int, error) {
 	if countErr != nil {
 		return "", 0, countErr
 	}
-	if d.Items, err = s.listItems(ctx, page.Items, orgs); err != nil {
+	if d.Items, err = s.listItems(v.Lang, page.Items, orgs); err != nil {
 		return "", 0, err
 	}
 	d.Total = page.Total
@@ -335,21 +352,28 @@ func staleCursor(err error) bool {
 	return false
 }
 
-// listItems decodes a page's use-cases and names their owners.
-func (s *Site) listItems(_ context.Context, docs []json.RawMessage, orgs []catalog.Organisation) ([]listItem, error) {
+// listItems decodes a page's use-cases and names their owners, categories and maturities in l.
+func (s *Site) listItems(l *language, docs []json.RawMessage, orgs []catalog.Organisation) ([]listItem, error) {
 	names := make(map[string]string, len(orgs))
 	for _, o := range orgs {
 		names[o.ID] = o.Name
 	}
 	out := make([]listItem, len(docs))
 	for i, doc := range docs {
-		if err := json.Unmarshal(doc, &out[i].UseCase); err != nil {
+		it := &out[i]
+		if err := jsonv2.Unmarshal(doc, it); err != nil {
 			return nil, err
 		}
-		out[i].OrganisationName = names[out[i].OrganisationID]
-		if out[i].OrganisationName == "" {
-			out[i].OrganisationName = out[i].OrganisationID
+		if it.OrganisationName = names[it.OrganisationID]; it.OrganisationName == "" {
+			it.OrganisationName = it.OrganisationID
 		}
+		it.CategoryLabel = l.label(catalog.Categories, string(it.Category))
+		it.MaturityLabel = l.label(catalog.Maturities, string(it.Maturity))
+		updated, err := l.text("list.updated", l.date(it.UpdatedAt))
+		if err != nil {
+			return nil, err
+		}
+		it.Updated = updated
 	}
 	return out, nil
 }
@@ -392,6 +416,14 @@ func (s *Site) facets(l *language, f searchForm, c *catalog.Facets, orgs []catal
 		if !contains(f.Tags, t.Value) && len(f.Tags) < catalog.MaxQueryTags {
 			tags = append(tags, option{Value: t.Value, Label: t.Value, Count: t.Count, Link: f.withTag(t.Value)})
 		}
+	}
+	for i := range out {
+		for j := range out[i].Options {
+			out[i].Options[j].N = l.number(out[i].Options[j].Count)
+		}
+	}
+	for i := range tags {
+		tags[i].N = l.number(tags[i].Count)
 	}
 	return out, tags
 }

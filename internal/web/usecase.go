@@ -53,7 +53,7 @@ func (s *Site) handleUseCase(r *http.Request, v *view) (string, int, error) {
 	if err != nil {
 		return "", 0, err
 	}
-	if d.Similar, err = s.similar(ctx, d.UseCase, orgs); err != nil {
+	if d.Similar, err = s.similar(ctx, v.Lang, d.UseCase, orgs); err != nil {
 		return "", 0, err
 	}
 	return "usecase", http.StatusOK, nil
@@ -76,7 +76,7 @@ const (
 	similarCandidates = 10
 )
 
-func (s *Site) similar(ctx context.Context, uc catalog.UseCase, orgs []catalog.Organisation) ([]listItem, error) {
+func (s *Site) similar(ctx context.Context, l *language, uc catalog.UseCase, orgs []catalog.Organisation) ([]listItem, error) {
 	var filters []catalog.Filter
 	for i, t := range uc.Tags {
 		if i == similarTagQueries {
@@ -110,12 +110,12 @@ func (s *Site) similar(ctx context.Context, uc catalog.UseCase, orgs []catalog.O
 			return nil, err
 		}
 	}
-	items, err := s.listItems(ctx, docs, orgs)
+	items, err := s.listItems(l, docs, orgs)
 	if err != nil {
 		return nil, err
 	}
 	words := titleWords(uc.Title)
-	score := func(c catalog.UseCase) int {
+	score := func(c listItem) int {
 		n := 0
 		for _, t := range c.Tags {
 			if contains(uc.Tags, t) {
@@ -138,7 +138,7 @@ func (s *Site) similar(ctx context.Context, uc catalog.UseCase, orgs []catalog.O
 	}
 	scores := make([]int, len(items))
 	for i := range items {
-		scores[i] = score(items[i].UseCase)
+		scores[i] = score(items[i])
 	}
 	// A stable insertion sort: at most a few dozen candidates.
 	for i := 1; i < len(items); i++ {
