@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/usecat/usecat/internal/demo"
@@ -41,8 +43,8 @@ type Scenario struct {
 // use-cases, so the search has well over 50 hits to rank and page.
 var searchWord = demo.SearchWords[2] // transskription
 
-// scenarios lists every scenario of issues 2 and 3, reads first: writes add use-cases and
-// invalidate the count cache.
+// scenarios lists every scenario: the varied reads and the mixed run first, then the fixed-URL
+// reads and the writes of issues 2 and 3.
 func (r *runner) scenarios(scripts map[string]string, ids string) []Scenario {
 	const read, write = 50 * time.Millisecond, 100 * time.Millisecond
 	plain := func(path string) func(context.Context, string) ([]string, error) {
@@ -51,17 +53,73 @@ func (r *runner) scenarios(scripts map[string]string, ids string) []Scenario {
 	list := "/api/v1/usecases?limit=50"
 	filtered := "/api/v1/usecases?category=transcription&maturity=pilot&limit=50"
 	search := "/api/v1/usecases?q=" + url.QueryEscape(searchWord) + "&limit=50"
+	urls := func(name string, draw func(*rand.Rand) string) func(context.Context, string) ([]string, error) {
+		return func(context.Context, string) ([]string, error) {
+			file, err := r.variedURLs(name, minDistinct, draw)
+			return []string{"-s", scripts["urls.lua"], r.srv.base, "--", file}, err
+		}
+	}
+	deep := sync.OnceValues(func() (string, error) { return r.deepURLs(context.Background(), minDistinct) })
 	return []Scenario{
+		{Name: "lists", Description: "varied lists and filtered lists (10,000 URLs: every filter, one or two tags, updated_since, every sort)",
+			Request: "GET /api/v1/usecases?…", MinPerSecond: 3000, MaxP99: read, args: urls("urls-lists.txt", listURL)},
+		{Name: "searches", Description: "varied searches (10,000 URLs: common, middling and rare words, with and without filters, every sort)",
+			Request: "GET /api/v1/usecases?q=…", MinPerSecond: 1000, MaxP99: read, args: urls("urls-searches.txt", searchURL)},
+		{Name: "deep", Description: "deep pages through the cursor (10,000 URLs: pages 2 to 100 of 20, every sort)",
+			Request: "GET /api/v1/usecases?cursor=…", MinPerSecond: 3000, MaxP99: read,
+			args: func(context.Context, string) ([]string, error) {
+				file, err := deep()
+				return []string{"-s", scripts["urls.lua"], r.srv.base, "--", file}, err
+			}},
+		{Name: "facets", Description: "facets under random filters (10,000 URLs, a search in one of four)",
+			Request: "GET /api/v1/usecases/facets?…", MinPerSecond: 1000, MaxP99: read, args: urls("urls-facets.txt", facetsURL)},
+		{Name: "mixed", Description: "mixed: 98 % of the varied reads above, 1 % creates, 1 % PATCHes",
+			Request: "GET, POST, PATCH", MinPerSecond: 1500, MaxP99: read, Write: true,
+			args: func(ctx context.Context, run string) ([]string, error) {
+				var files []string
+				for _, u := range []struct {
+					name string
+					draw func(*rand.Rand) string
+				}{{"urls-lists.txt", listURL}, {"urls-searches.txt", searchURL}, {"urls-facets.txt", facetsURL}} {
+					file, err := r.variedURLs(u.name, minDistinct, u.draw)
+					if err != nil {
+						return nil, err
+					}
+					files = append(files, file)
+				}
+				deepFile, err := deep()
+				if err != nil {
+					return nil, err
+				}
+				paths, err := r.mixedURLs(append(files, deepFile)...)
+				if err != nil {
+					return nil, err
+				}
+				bodies, err := r.createBodies()
+				if err != nil {
+					return nil, err
+				}
+				patches, err := r.patchBodies()
+				if err != nil {
+					return nil, err
+				}
+				targets, err := r.patchTargets(ctx, run)
+				if err != nil {
+					return nil, err
+				}
+				return []string{"-s", scripts["mixed.lua"], r.srv.base, "--", paths, r.key, bodies, patches, targets,
+					strconv.Itoa(r.cfg.Threads), run}, nil
+			}},
 		{Name: "get", Description: "get by id (random ids)", Request: "GET /api/v1/usecases/{id}",
 			MinPerSecond: 10000, MaxP99: read,
 			args: func(context.Context, string) ([]string, error) {
 				return []string{"-s", scripts["getbyid.lua"], r.srv.base, "--", ids}, nil
 			}},
-		{Name: "list", Description: "list of the 50 newest", Request: "GET " + list,
+		{Name: "list", Description: "list of the 50 newest (one fixed URL)", Request: "GET " + list,
 			MinPerSecond: 3000, MaxP99: read, check: r.checkPage(list), args: plain(list)},
-		{Name: "filtered", Description: "filtered list of 50 (category + maturity)", Request: "GET " + filtered,
+		{Name: "filtered", Description: "filtered list of 50, category + maturity (one fixed URL)", Request: "GET " + filtered,
 			MinPerSecond: 3000, MaxP99: read, check: r.checkPage(filtered), args: plain(filtered)},
-		{Name: "search", Description: "one-word search, 50 hits", Request: "GET " + search,
+		{Name: "search", Description: "one-word search, 50 hits (one fixed URL)", Request: "GET " + search,
 			MinPerSecond: 1500, MaxP99: read, check: r.checkPage(search), args: plain(search)},
 		r.webSearchScenario(scripts),
 		{Name: "create", Description: "creates (~2 KB bodies, each a distinct use-case)", Request: "POST /api/v1/usecases",
@@ -91,7 +149,7 @@ func (r *runner) scenarios(scripts map[string]string, ids string) []Scenario {
 
 // ScenarioNames lists the names Config.Only accepts, in the order they run.
 func ScenarioNames() []string {
-	return []string{"get", "list", "filtered", "search", "web-search", "create", "patch"}
+	return []string{"lists", "searches", "deep", "facets", "mixed", "get", "list", "filtered", "search", "web-search", "create", "patch"}
 }
 
 // Outcome is a scenario's measured runs.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/usecat/usecat/internal/catalog"
 	"github.com/usecat/usecat/internal/demo"
@@ -136,100 +137,141 @@ func benchStore(b *testing.B) *storeT {
 	return s
 }
 
-// BenchmarkFindUseCases lists pages of 50, as GET /api/v1/usecases?limit=50 does: the newest,
-// a filtered list (category and maturity) and the tenth page through the cursor, with the
-// total from the count cache; "after-write" counts again, as the first list after a write does.
+// The read benchmarks below measure every read as the first of its kind: the store's caches
+// are off, and each call draws its question at random (filters, words, pages), as the public
+// asks them.
+
+func benchStoreUncached(b *testing.B) *storeT {
+	s := benchStore(b)
+	s.CachesOff()
+	return s
+}
+
+// randomListFilter draws a list of 50 under one or two random filters of every kind, in any
+// sort order.
+func randomListFilter(rng *rand.Rand) catalog.Filter {
+	f := catalog.Filter{Limit: 50, Sort: catalog.Sorts[rng.IntN(4)]}
+	for range 1 + rng.IntN(2) {
+		switch rng.IntN(6) {
+		case 0:
+			f.Category = catalog.Category(pickOne(rng, catalog.Categories.Values()))
+		case 1:
+			f.Maturity = catalog.Maturity(pickOne(rng, catalog.Maturities.Values()))
+		case 2:
+			f.PolicyArea = catalog.PolicyArea(pickOne(rng, catalog.PolicyAreas.Values()))
+		case 3:
+			f.OrganisationID = pickOne(rng, []string{"albertslund", "herlev", "dsk", "ishoj", "tarnby"})
+		case 4:
+			f.Tags = append(f.Tags, pickOne(rng, benchTags))
+		default:
+			t := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Duration(rng.IntN(365*24)) * time.Hour)
+			f.UpdatedSince = &t
+		}
+	}
+	return f
+}
+
+var benchTags = demo.SyntheticTags()
+
+func pickOne[T any](rng *rand.Rand, list []T) T { return list[rng.IntN(len(list))] }
+
+// BenchmarkFindUseCases lists pages of 50 with their totals, as GET /api/v1/usecases?limit=50
+// does: the newest at a random depth (pages 1 to 40 through the cursor), and under random
+// filters.
 func BenchmarkFindUseCases(b *testing.B) {
-	s := benchStore(b)
+	s := benchStoreUncached(b)
 	ctx := context.Background()
-	page, err := s.FindUseCases(ctx, catalog.Anonymous, catalog.Filter{Limit: 50})
-	if err != nil {
-		b.Fatal(err)
-	}
-	for range 8 {
-		page, err = s.FindUseCases(ctx, catalog.Anonymous, catalog.Filter{Limit: 50, Cursor: page.NextCursor})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	filtered := catalog.Filter{Limit: 50, Category: "transcription", Maturity: "pilot"}
-	b.Run("newest", func(b *testing.B) { benchList(b, s, catalog.Filter{Limit: 50}, false) })
-	b.Run("filtered", func(b *testing.B) { benchList(b, s, filtered, false) })
-	b.Run("page10", func(b *testing.B) { benchList(b, s, catalog.Filter{Limit: 50, Cursor: page.NextCursor}, false) })
-	b.Run("newest-after-write", func(b *testing.B) { benchList(b, s, catalog.Filter{Limit: 50}, true) })
-	b.Run("filtered-after-write", func(b *testing.B) { benchList(b, s, filtered, true) })
-}
-
-// BenchmarkSearch searches one word of the corpus (in 1.6 % of it), newest first and by
-// relevance, and two words that must both match.
-func BenchmarkSearch(b *testing.B) {
-	s := benchStore(b)
-	word := demo.SearchWords[2]
-	b.Run("word", func(b *testing.B) { benchList(b, s, catalog.Filter{Limit: 50, Query: word}, false) })
-	b.Run("relevance", func(b *testing.B) {
-		benchList(b, s, catalog.Filter{Limit: 50, Query: word, Sort: catalog.SortRelevance}, false)
-	})
-	b.Run("two-words", func(b *testing.B) {
-		benchList(b, s, catalog.Filter{Limit: 50, Query: demo.SearchWords[0] + " " + demo.SearchWords[3]}, false)
-	})
-	b.Run("word-after-write", func(b *testing.B) { benchList(b, s, catalog.Filter{Limit: 50, Query: word}, true) })
-}
-
-// benchList lists f over and over, emptying the count cache before each list when afterWrite.
-func benchList(b *testing.B, s *storeT, f catalog.Filter, afterWrite bool) {
-	ctx := context.Background()
-	list := func() {
-		if afterWrite {
-			s.CachesOff()
-		}
+	cursors := []string{""}
+	f := catalog.Filter{Limit: 50}
+	for range 40 {
 		page, err := s.FindUseCases(ctx, catalog.Anonymous, f)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(page.Items) == 0 {
-			b.Fatal("no use-cases found")
-		}
+		f.Cursor = page.NextCursor
+		cursors = append(cursors, f.Cursor)
 	}
-	list() // warm the caches; b.Loop times what follows
-	b.ReportAllocs()
-	for b.Loop() {
-		list()
-	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	b.Run("newest-random-page", func(b *testing.B) {
+		benchReads(b, func() catalog.Filter { return catalog.Filter{Limit: 50, Cursor: pickOne(rng, cursors)} })
+	})
+	b.Run("random-filters", func(b *testing.B) {
+		benchReads(b, func() catalog.Filter { return randomListFilter(rng) })
+	})
 }
 
-// BenchmarkFacets counts per facet over the whole catalogue and under a search, from the count
-// cache and ("after-write") afresh, as the first request after a write does.
-func BenchmarkFacets(b *testing.B) {
-	s := benchStore(b)
+// BenchmarkSearch searches random words of the corpus, newest first with the total: words in
+// 40 to 60 % of the use-cases, words in 0.5 to 5 %, a common word with a random category, and
+// words in 0.5 to 5 % by relevance.
+func BenchmarkSearch(b *testing.B) {
+	s := benchStoreUncached(b)
+	shares := demo.WordShares(1, 2000)
+	half, rare := demo.WordsBetween(shares, 0.4, 0.6), demo.WordsBetween(shares, 0.005, 0.05)
+	rng := rand.New(rand.NewPCG(2, 2))
+	words := func(list []string, sort catalog.Sort) func() catalog.Filter {
+		return func() catalog.Filter { return catalog.Filter{Limit: 50, Query: pickOne(rng, list), Sort: sort} }
+	}
+	b.Run("half-the-catalogue", func(b *testing.B) { benchSearch(b, s, words(half, "")) })
+	b.Run("rare-word", func(b *testing.B) { benchSearch(b, s, words(rare, "")) })
+	b.Run("common-word-and-category", func(b *testing.B) {
+		benchSearch(b, s, func() catalog.Filter {
+			f := words(half, "")()
+			f.Category = catalog.Category(pickOne(rng, catalog.Categories.Values()))
+			return f
+		})
+	})
+	b.Run("rare-word-relevance", func(b *testing.B) { benchSearch(b, s, words(rare, catalog.SortRelevance)) })
+}
+
+// benchReads lists next() over and over on the uncached store.
+func benchReads(b *testing.B, next func() catalog.Filter) {
+	benchSearch(b, benchStoreUncached(b), next)
+}
+
+// benchSearch lists next() over and over and reports the mean total found.
+func benchSearch(b *testing.B, s *storeT, next func() catalog.Filter) {
 	ctx := context.Background()
+	if _, err := s.FindUseCases(ctx, catalog.Anonymous, next()); err != nil { // the index loads once
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	total := 0
+	for b.Loop() {
+		page, err := s.FindUseCases(ctx, catalog.Anonymous, next())
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += page.Total
+	}
+	b.ReportMetric(float64(total)/float64(b.N), "matches/op")
+}
+
+// BenchmarkFacets counts per facet under random filters, and under a search for a random word
+// in 0.5 to 5 % of the catalogue.
+func BenchmarkFacets(b *testing.B) {
+	s := benchStoreUncached(b)
+	ctx := context.Background()
+	rare := demo.WordsBetween(demo.WordShares(1, 2000), 0.005, 0.05)
+	rng := rand.New(rand.NewPCG(3, 3))
 	for _, bc := range []struct {
 		name string
-		f    catalog.Filter
+		f    func() catalog.Filter
 	}{
-		{"all", catalog.Filter{}},
-		{"search", catalog.Filter{Query: demo.SearchWords[2]}},
+		{"all", func() catalog.Filter { return catalog.Filter{} }},
+		{"random-filters", func() catalog.Filter { return randomListFilter(rng) }},
+		{"search", func() catalog.Filter { return catalog.Filter{Query: pickOne(rng, rare)} }},
 	} {
-		for _, afterWrite := range []bool{false, true} {
-			name := bc.name
-			if afterWrite {
-				name += "-after-write"
+		b.Run(bc.name, func(b *testing.B) {
+			if _, err := s.CountFacets(ctx, catalog.Anonymous, bc.f()); err != nil {
+				b.Fatal(err)
 			}
-			b.Run(name, func(b *testing.B) {
-				count := func() {
-					if afterWrite {
-						s.CachesOff()
-					}
-					if _, err := s.CountFacets(ctx, catalog.Anonymous, bc.f); err != nil {
-						b.Fatal(err)
-					}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.CountFacets(ctx, catalog.Anonymous, bc.f()); err != nil {
+					b.Fatal(err)
 				}
-				count()
-				b.ReportAllocs()
-				for b.Loop() {
-					count()
-				}
-			})
-		}
+			}
+		})
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/google/btree"
@@ -26,12 +27,11 @@ import (
 type filterIndex struct {
 	mu  sync.RWMutex
 	seq atomic.Int64 // the change sequence number the index reflects; written under mu
-	// loaded is set once the whole catalogue has been read.
-	loaded bool
 
-	rows []*indexRow // by pk; nil for none
-	byID map[string]uint32
-	all  *roaring.Bitmap
+	rows      []*indexRow // by pk; nil for none
+	updatedAt []int64     // by pk, each row's updated_at, dense for filtering on it
+	byID      map[string]uint32
+	all       *roaring.Bitmap
 
 	org, category, maturity, policy, sharing, tag valueSets
 
@@ -118,9 +118,12 @@ func newFilterIndex() *filterIndex {
 func (ix *filterIndex) put(pk uint32, r *indexRow) {
 	ix.remove(pk)
 	for int(pk) >= len(ix.rows) {
-		ix.rows = append(ix.rows, make([]*indexRow, max(len(ix.rows), 1024))...)
+		grow := max(len(ix.rows), 1024)
+		ix.rows = append(ix.rows, make([]*indexRow, grow)...)
+		ix.updatedAt = append(ix.updatedAt, make([]int64, grow)...)
 	}
 	ix.rows[pk] = r
+	ix.updatedAt[pk] = r.updated
 	ix.byID[r.id] = pk
 	ix.all.Add(pk)
 	for _, set := range []struct {
@@ -259,38 +262,56 @@ func (s *Store) readSnapshot(ctx context.Context, fn func(q queryer) error) erro
 }
 
 // syncIndex brings the index up to the change feed's latest sequence number, as it stands when
-// sync starts, loading the whole catalogue the first time.
+// syncIndex starts. The work is shared by every reader waiting for it, so it runs to the end
+// even if the reader who started it goes away.
 func (s *Store) syncIndex(ctx context.Context) (*filterIndex, error) {
+	select {
+	case <-s.indexReady:
+	case <-ctx.Done():
+		return nil, s.translate(ctx.Err())
+	}
 	ix := s.index
 	latest, err := s.generation(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if ix.seq.Load() >= latest && ix.isLoaded() {
+	if ix.seq.Load() >= latest {
 		return ix, nil
 	}
 	ix.catchUp.Lock()
 	defer ix.catchUp.Unlock()
-	if ix.seq.Load() >= latest && ix.isLoaded() {
+	if ix.seq.Load() >= latest {
 		return ix, nil
 	}
-	if !ix.isLoaded() {
-		return ix, s.loadIndex(ctx)
-	}
-	return ix, s.catchUpIndex(ctx)
+	return ix, s.catchUpIndex(context.WithoutCancel(ctx))
 }
 
-func (ix *filterIndex) isLoaded() bool {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	return ix.loaded
+// startIndex loads the whole catalogue into the index in the background, so the server
+// answers health checks meanwhile; reads wait for it. A failed load is tried again.
+func (s *Store) startIndex() {
+	go func() {
+		for {
+			ix, err := s.loadIndex(context.Background())
+			if err == nil {
+				s.index = ix
+				close(s.indexReady)
+				return
+			}
+			s.log.Error("loading the read index", "err", err)
+			select {
+			case <-s.stop:
+				return
+			case <-time.After(time.Second):
+			}
+		}
+	}()
 }
 
 // loadIndex reads every use-case and the feed's sequence number in one read transaction, so
 // the index starts from one consistent state.
-func (s *Store) loadIndex(ctx context.Context) error {
-	ix := s.index
-	return s.readSnapshot(ctx, func(q queryer) error {
+func (s *Store) loadIndex(ctx context.Context) (*filterIndex, error) {
+	ix := newFilterIndex()
+	return ix, s.readSnapshot(ctx, func(q queryer) error {
 		var seq sql.NullInt64
 		rows, err := q(`SELECT ` + rowColumns(s.engine) + ` FROM usecases u`)
 		if err != nil {
@@ -316,7 +337,6 @@ func (s *Store) loadIndex(ctx context.Context) error {
 		}
 		ix.seq.Store(seq.Int64)
 		ix.changed.oldest = seq.Int64
-		ix.loaded = true
 		return nil
 	})
 }

@@ -69,26 +69,20 @@ func (ix *filterIndex) candidates(p catalog.Principal, f catalog.Filter, matches
 	return out
 }
 
-// updatedSince keeps the rows of cand updated at or after since: by looking at each row when
-// there are few, by walking the date order from since when there are many.
+// updatedSince keeps the rows of cand updated at or after since, reading their times from
+// the index's dense array of them into a dense bitset.
 func (ix *filterIndex) updatedSince(cand *roaring.Bitmap, since int64) *roaring.Bitmap {
-	out := roaring.New()
-	if cand.GetCardinality() <= 4096 {
-		it := cand.Iterator()
-		for it.HasNext() {
-			pk := it.Next()
-			if ix.rows[pk].updated >= since {
-				out.Add(pk)
+	dense := make([]uint64, len(ix.updatedAt)/64+1)
+	buf := make([]uint32, 1024)
+	it := cand.ManyIterator()
+	for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
+		for _, pk := range buf[:n] {
+			if ix.updatedAt[pk] >= since {
+				dense[pk/64] |= 1 << (pk % 64)
 			}
 		}
-		return out
 	}
-	ix.updated.AscendGreaterOrEqual(intKey{since, 0}, func(k intKey) bool {
-		out.Add(k.pk)
-		return true
-	})
-	out.And(cand)
-	return out
+	return roaring.FromDense(dense, false)
 }
 
 // picked is one row of a page.

@@ -85,10 +85,11 @@ func (s *Store) matching(ctx context.Context, ix *filterIndex, q ftsQuery, ranke
 			}
 		}
 	}
+	shared := context.WithoutCancel(ctx) // the matches are shared with identical searches meanwhile
 	v, err, _ := s.flight.Do("match\x00"+strconv.FormatInt(seq, 10)+"\x00"+key, func() (any, error) {
 		m := &matchSet{seq: seq}
 		var list sql.NullString
-		if err := s.queryOne(ctx, text, args, &list); err != nil {
+		if err := s.queryOne(shared, text, args, &list); err != nil {
 			return nil, s.translate(err)
 		}
 		var err error

@@ -37,16 +37,18 @@ type Config struct {
 
 // Store is the catalogue's storage. It is safe for concurrent use.
 type Store struct {
-	engine  engine
-	write   *gorm.DB // SQLite: one connection, so writers queue instead of failing with "database is locked"
-	read    *gorm.DB // a pool of readers; the same pool as write on PostgreSQL
-	log     *slog.Logger
-	now     catalog.Clock
-	notify  *notifier
-	index   *filterIndex
-	matches *matchCache
-	flight  singleflight.Group // concurrent identical questions are answered once
-	// noCaches turns the full-text match cache off, for benchmarks of the uncached path.
+	engine     engine
+	write      *gorm.DB // SQLite: one connection, so writers queue instead of failing with "database is locked"
+	read       *gorm.DB // a pool of readers; the same pool as write on PostgreSQL
+	log        *slog.Logger
+	now        catalog.Clock
+	notify     *notifier
+	index      *filterIndex // set once loaded, before indexReady closes
+	indexReady chan struct{}
+	matches    *matchCache
+	docs       *docCache
+	flight     singleflight.Group // concurrent identical questions are answered once
+	// noCaches turns the full-text match and document caches off, for benchmarks of the uncached path.
 	noCaches bool
 	recent   *recentDocs
 	orgs     sync.Map // ids of organisations known to exist
@@ -104,7 +106,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Readers <= 0 {
 		cfg.Readers = 8
 	}
-	s := &Store{log: cfg.Logger, now: cfg.Clock, notify: newNotifier(), index: newFilterIndex(), matches: newMatchCache(), recent: newRecentDocs(), touched: newTouchSet()}
+	s := &Store{log: cfg.Logger, now: cfg.Clock, notify: newNotifier(), indexReady: make(chan struct{}), matches: newMatchCache(), docs: newDocCache(), recent: newRecentDocs(), touched: newTouchSet()}
 	gcfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, PrepareStmt: true}
 	var err error
 	if strings.HasPrefix(cfg.URL, "postgres://") || strings.HasPrefix(cfg.URL, "postgresql://") {
@@ -176,6 +178,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		}
 	}
 	go s.flushLoop(s.stop)
+	s.startIndex()
 	return s, nil
 }
 

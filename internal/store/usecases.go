@@ -85,6 +85,9 @@ func (s *Store) FindUseCases(ctx context.Context, p catalog.Principal, f catalog
 	}
 	key := "page\x00" + strconv.FormatInt(ix.seq.Load(), 10) + "\x00" + filterKey(p, f) + "\x00" + string(f.Sort) + "\x00" +
 		strconv.Itoa(f.Limit) + "\x00" + f.Cursor
+	// The answer is shared with identical questions asked meanwhile, so it is worked out to
+	// the end even if this caller goes away.
+	shared := context.WithoutCancel(ctx)
 	v, err, _ := s.flight.Do(key, func() (any, error) {
 		ix.mu.RLock()
 		cand := ix.candidates(p, f, matches.matchRows())
@@ -92,7 +95,7 @@ func (s *Store) FindUseCases(ctx context.Context, p catalog.Principal, f catalog
 		rows, more := ix.page(cand, f.Sort, after, f.Limit, matches.rankMap())
 		ix.mu.RUnlock()
 		page := &catalog.Page{Items: make([]json.RawMessage, 0, len(rows)), Total: total}
-		docs, err := s.documents(ctx, rows)
+		docs, err := s.documents(shared, rows)
 		if err != nil {
 			return nil, err
 		}
@@ -133,15 +136,22 @@ func (s *Store) readIndex(ctx context.Context, f catalog.Filter, ranked bool) (*
 // changes, so each is exactly the version the index picked.
 func (s *Store) documents(ctx context.Context, rows []picked) (map[int64]json.RawMessage, error) {
 	out := make(map[int64]json.RawMessage, len(rows))
-	if len(rows) == 0 {
+	pks := make([]int64, len(rows))
+	for i, r := range rows {
+		pks[i] = r.docPK
+	}
+	if !s.noCaches {
+		pks = s.docs.get(pks, out)
+	}
+	if len(pks) == 0 {
 		return out, nil
 	}
 	var list strings.Builder
-	for i, r := range rows {
+	for i, pk := range pks {
 		if i > 0 {
 			list.WriteByte(',')
 		}
-		list.WriteString(strconv.FormatInt(r.docPK, 10))
+		list.WriteString(strconv.FormatInt(pk, 10))
 	}
 	res, err := s.query(ctx, `SELECT d.pk, d.doc FROM revisions d WHERE `+s.engine.listed("d.pk"), list.String())
 	if err != nil {
@@ -155,6 +165,9 @@ func (s *Store) documents(ctx context.Context, rows []picked) (map[int64]json.Ra
 			return nil, s.translate(err)
 		}
 		out[pk] = doc
+		if !s.noCaches {
+			s.docs.put(pk, doc)
+		}
 	}
 	if err := res.Err(); err != nil {
 		return nil, s.translate(err)
