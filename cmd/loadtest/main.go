@@ -34,6 +34,7 @@ func main() {
 	flag.IntVar(&cfg.ClientCPU, "wrk-cpu", 1, "CPU wrk is pinned to")
 	flag.BoolVar(&cfg.Profile, "profile", false, "save a CPU profile of the server per scenario under var/bench/profiles/")
 	only := flag.String("only", "", "comma-separated scenarios to run: "+strings.Join(loadtest.ScenarioNames(), ", "))
+	flag.StringVar(&cfg.DB, "db", os.Getenv("USECAT_BENCH_DB"), "a postgres:// URL to measure a server on PostgreSQL (default $USECAT_BENCH_DB; empty: SQLite)")
 	report := flag.String("report", "docs/performance.md", "Markdown file for the results, relative to the repository; empty for none")
 	flag.Parse()
 	if err := run(cfg, *only, *report); err != nil {

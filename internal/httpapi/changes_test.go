@@ -137,22 +137,24 @@ func (p *poller) same(t *testing.T, want picture) {
 }
 
 func TestChangesParameters(t *testing.T) {
-	f := newFixture(t, httpapi.Config{})
-	garbage := base64.RawURLEncoding.EncodeToString([]byte("v1.12x"))
-	run(t, f, []scenario{
-		{name: "from the beginning", req: request{path: "/api/v1/changes"}, status: 200,
-			checks: []check{header("Content-Type", "application/json"), header("Cache-Control", "no-cache"), bodyHas(`"has_more":false`)}},
-		{name: "limit pages", req: request{path: "/api/v1/changes?limit=3"}, status: 200, checks: []check{bodyHas(`"has_more":true`)}},
-		{name: "garbage since", req: request{path: "/api/v1/changes?since=garbage!"}, status: 400, checks: []check{problem(400, "since")}},
-		{name: "since of the list's cursor form", req: request{path: "/api/v1/changes?since=eyJzIjoidGl0bGUifQ"}, status: 400, checks: []check{problem(400, "since")}},
-		{name: "since with junk digits", req: request{path: "/api/v1/changes?since=" + garbage}, status: 400, checks: []check{problem(400, "since")}},
-		{name: "since twice", req: request{path: "/api/v1/changes?since=a&since=b"}, status: 422, checks: []check{problem(422, "since")}},
-		{name: "limit unreadable", req: request{path: "/api/v1/changes?limit=ten"}, status: 400, checks: []check{problem(400, "limit")}},
-		{name: "limit too big", req: request{path: "/api/v1/changes?limit=1001"}, status: 422, checks: []check{problem(422, "limit"), fieldCode("limit", "out_of_range")}},
-		{name: "limit zero", req: request{path: "/api/v1/changes?limit=0"}, status: 422, checks: []check{problem(422, "limit")}},
-		{name: "wait too long", req: request{path: "/api/v1/changes?wait=61"}, status: 422, checks: []check{problem(422, "wait")}},
-		{name: "every bad parameter at once", req: request{path: "/api/v1/changes?wait=-1&limit=x&since=%2F"}, status: 400, checks: []check{problem(400, "since", "limit", "wait")}},
-		{name: "a revoked key", req: request{path: "/api/v1/changes", key: "revoked"}, status: 401, checks: []check{problem(401)}},
+	forEngines(t, httpapi.Config{}, func(t *testing.T, ef *engineFixture) {
+		f := ef.fixture
+		garbage := base64.RawURLEncoding.EncodeToString([]byte("v1.12x"))
+		run(t, f, []scenario{
+			{name: "from the beginning", req: request{path: "/api/v1/changes"}, status: 200,
+				checks: []check{header("Content-Type", "application/json"), header("Cache-Control", "no-cache"), bodyHas(`"has_more":false`)}},
+			{name: "limit pages", req: request{path: "/api/v1/changes?limit=3"}, status: 200, checks: []check{bodyHas(`"has_more":true`)}},
+			{name: "garbage since", req: request{path: "/api/v1/changes?since=garbage!"}, status: 400, checks: []check{problem(400, "since")}},
+			{name: "since of the list's cursor form", req: request{path: "/api/v1/changes?since=eyJzIjoidGl0bGUifQ"}, status: 400, checks: []check{problem(400, "since")}},
+			{name: "since with junk digits", req: request{path: "/api/v1/changes?since=" + garbage}, status: 400, checks: []check{problem(400, "since")}},
+			{name: "since twice", req: request{path: "/api/v1/changes?since=a&since=b"}, status: 422, checks: []check{problem(422, "since")}},
+			{name: "limit unreadable", req: request{path: "/api/v1/changes?limit=ten"}, status: 400, checks: []check{problem(400, "limit")}},
+			{name: "limit too big", req: request{path: "/api/v1/changes?limit=1001"}, status: 422, checks: []check{problem(422, "limit"), fieldCode("limit", "out_of_range")}},
+			{name: "limit zero", req: request{path: "/api/v1/changes?limit=0"}, status: 422, checks: []check{problem(422, "limit")}},
+			{name: "wait too long", req: request{path: "/api/v1/changes?wait=61"}, status: 422, checks: []check{problem(422, "wait")}},
+			{name: "every bad parameter at once", req: request{path: "/api/v1/changes?wait=-1&limit=x&since=%2F"}, status: 400, checks: []check{problem(400, "since", "limit", "wait")}},
+			{name: "a revoked key", req: request{path: "/api/v1/changes", key: "revoked"}, status: 401, checks: []check{problem(401)}},
+		})
 	})
 }
 
@@ -160,68 +162,70 @@ func TestChangesParameters(t *testing.T) {
 // replay from no cursor is what each sees now; what one saw and no longer may see comes as a
 // tombstone; what one never could see is never named.
 func TestChangesContract(t *testing.T) {
-	f := newFixture(t, httpapi.Config{})
-	ctx := context.Background()
-	admin := catalog.Principal{KeyID: "test", KeyName: "test", OrganisationID: "dsk", Role: catalog.RoleAdmin}
-	pollers := map[string]*poller{"": newPoller(""), "reader": newPoller("reader"), "editor": newPoller("editor")}
-	first := map[string][]string{ // seed names each key sees at first
-		"":       {},
-		"reader": {"consortium", "herlevprivate"}, // herlev
-		"editor": {"consortium", "private"},       // albertslund
-	}
-	for key, p := range pollers {
-		p.drain(t, f, 4)
-		want := len(first[key]) + publicSeeds
-		if len(p.pic) != want {
-			t.Errorf("%q replay holds %d use-cases, want %d", key, len(p.pic), want)
+	forEngines(t, httpapi.Config{}, func(t *testing.T, ef *engineFixture) {
+		f := ef.fixture
+		ctx := context.Background()
+		admin := catalog.Principal{KeyID: "test", KeyName: "test", OrganisationID: "dsk", Role: catalog.RoleAdmin}
+		pollers := map[string]*poller{"": newPoller(""), "reader": newPoller("reader"), "editor": newPoller("editor")}
+		first := map[string][]string{ // seed names each key sees at first
+			"":       {},
+			"reader": {"consortium", "herlevprivate"}, // herlev
+			"editor": {"consortium", "private"},       // albertslund
 		}
-		for _, name := range first[key] {
-			if p.pic[f.ids[name]] == nil {
-				t.Errorf("%q replay lacks %s", key, name)
+		for key, p := range pollers {
+			p.drain(t, f, 4)
+			want := len(first[key]) + publicSeeds
+			if len(p.pic) != want {
+				t.Errorf("%q replay holds %d use-cases, want %d", key, len(p.pic), want)
+			}
+			for _, name := range first[key] {
+				if p.pic[f.ids[name]] == nil {
+					t.Errorf("%q replay lacks %s", key, name)
+				}
+			}
+			p.same(t, visible(t, f, key))
+		}
+		update := func(name string, change func(d *catalog.Draft)) {
+			t.Helper()
+			cur, err := f.store.FindUseCase(ctx, admin, f.ids[name])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.store.UpdateUseCase(ctx, admin, cur.ID, cur.Version, func(d catalog.Draft) (catalog.Draft, error) { change(&d); return d, nil }); err != nil {
+				t.Fatal(err)
 			}
 		}
-		p.same(t, visible(t, f, key))
-	}
-	update := func(name string, change func(d *catalog.Draft)) {
-		t.Helper()
-		cur, err := f.store.FindUseCase(ctx, admin, f.ids[name])
-		if err != nil {
+		if err := f.store.DeleteUseCase(ctx, admin, f.ids["transcribe"], 1); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.store.UpdateUseCase(ctx, admin, cur.ID, cur.Version, func(d catalog.Draft) (catalog.Draft, error) { change(&d); return d, nil }); err != nil {
-			t.Fatal(err)
+		update("consortium", func(d *catalog.Draft) { d.Sharing = "private" })   // dragør's now
+		update("herlevprivate", func(d *catalog.Draft) { d.Sharing = "public" }) // shared at last
+		update("private", func(d *catalog.Draft) { d.Title = "Intern test af talegenkendelse, ny titel" })
+		update("journal", func(d *catalog.Draft) { d.Sharing = "consortium" })
+		secret := f.ids["private"] // albertslund's, never shared
+		for key, p := range pollers {
+			p.drain(t, f, 2)
+			p.same(t, visible(t, f, key))
+			if key != "editor" && p.heard[secret] {
+				t.Errorf("%q harvester heard of albertslund's private use-case", key)
+			}
 		}
-	}
-	if err := f.store.DeleteUseCase(ctx, admin, f.ids["transcribe"], 1); err != nil {
-		t.Fatal(err)
-	}
-	update("consortium", func(d *catalog.Draft) { d.Sharing = "private" })   // dragør's now
-	update("herlevprivate", func(d *catalog.Draft) { d.Sharing = "public" }) // shared at last
-	update("private", func(d *catalog.Draft) { d.Title = "Intern test af talegenkendelse, ny titel" })
-	update("journal", func(d *catalog.Draft) { d.Sharing = "consortium" })
-	secret := f.ids["private"] // albertslund's, never shared
-	for key, p := range pollers {
-		p.drain(t, f, 2)
-		p.same(t, visible(t, f, key))
-		if key != "editor" && p.heard[secret] {
-			t.Errorf("%q harvester heard of albertslund's private use-case", key)
+		// Each heard of what it saw disappear: the anonymous one of transcribe and journal, the
+		// keys of transcribe and the consortium one; nobody anonymous ever heard of the latter.
+		if p := pollers[""]; p.heard[f.ids["consortium"]] || p.pic[f.ids["journal"]] != nil {
+			t.Errorf("anonymous harvester: heard of the consortium use-case %v, still holds journal %v", p.heard[f.ids["consortium"]], p.pic[f.ids["journal"]] != nil)
 		}
-	}
-	// Each heard of what it saw disappear: the anonymous one of transcribe and journal, the
-	// keys of transcribe and the consortium one; nobody anonymous ever heard of the latter.
-	if p := pollers[""]; p.heard[f.ids["consortium"]] || p.pic[f.ids["journal"]] != nil {
-		t.Errorf("anonymous harvester: heard of the consortium use-case %v, still holds journal %v", p.heard[f.ids["consortium"]], p.pic[f.ids["journal"]] != nil)
-	}
-	if p := pollers["reader"]; p.pic[f.ids["journal"]] == nil || p.pic[f.ids["consortium"]] != nil {
-		t.Errorf("reader harvester lost journal or kept the now private consortium use-case")
-	}
-	// After the end the feed stays put.
-	for _, p := range pollers {
-		before := p.since
-		if n, more := p.poll(t, f, 10, 0); n != 0 || more || p.since != before {
-			t.Errorf("%q after the end: %d changes, more %v, since %s → %s", p.key, n, more, before, p.since)
+		if p := pollers["reader"]; p.pic[f.ids["journal"]] == nil || p.pic[f.ids["consortium"]] != nil {
+			t.Errorf("reader harvester lost journal or kept the now private consortium use-case")
 		}
-	}
+		// After the end the feed stays put.
+		for _, p := range pollers {
+			before := p.since
+			if n, more := p.poll(t, f, 10, 0); n != 0 || more || p.since != before {
+				t.Errorf("%q after the end: %d changes, more %v, since %s → %s", p.key, n, more, before, p.since)
+			}
+		}
+	})
 }
 
 // TestChangesLosslessUnderLoad runs writers that create, edit, reshare and delete use-cases on

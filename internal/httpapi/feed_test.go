@@ -72,48 +72,50 @@ func feedItems(names ...string) check {
 }
 
 func TestFeed(t *testing.T) {
-	f := newFixture(t, httpapi.Config{})
-	run(t, f, []scenario{
-		{name: "anonymous", req: request{path: "/api/v1/feed.json"}, status: 200,
-			checks: []check{isJSONFeed, header("Content-Type", "application/feed+json"), feedItems(newestFirst...), headerHas("ETag", `W/"`), noHeader("Link")}},
-		{name: "public only, whatever the key", req: request{path: "/api/v1/feed.json", key: "editor"}, status: 200,
-			checks: []check{isJSONFeed, feedItems(newestFirst...)}},
-		{name: "filters narrow it", req: request{path: "/api/v1/feed.json?organisation=albertslund", key: "admin"}, status: 200,
-			checks: []check{isJSONFeed, feedItems("journal", "transcribe"), bodyHas(`"feed_url":"http://example.com/api/v1/feed.json?organisation=albertslund"`)}},
-		{name: "a sharing filter cannot widen it", req: request{path: "/api/v1/feed.json?sharing=private", key: "admin"}, status: 200,
-			checks: []check{isJSONFeed, feedItems(newestFirst...)}},
-		{name: "pages link on", req: request{path: "/api/v1/feed.json?limit=3"}, status: 200,
-			checks: []check{isJSONFeed, feedItems(newestFirst[:3]...), bodyHas(`"next_url":"http://example.com/api/v1/feed.json?cursor=`)}},
-		{name: "items describe the use-case", req: request{path: "/api/v1/feed.json?organisation=albertslund&limit=1"}, status: 200,
-			checks: []check{isJSONFeed, func(t *testing.T, f *fixture, r *result) {
-				bodyHas(`"url":"http://example.com/api/v1/usecases/`+f.ids["journal"]+`"`)(t, f, r)
-			}, bodyHas(`"authors":[{"name":"Albertslund Kommune","url":"https://www.albertslund.dk"}]`),
-				bodyHas(`"tags":["journalisering","esdh"]`), bodyHas(`"content_text":"En længere beskrivelse`), bodyHas(`"date_modified":"`)}},
-		{name: "a bad filter", req: request{path: "/api/v1/feed.json?category=nonsense&limit=0"}, status: 422, checks: []check{problem(422, "category", "limit")}},
-		{name: "a garbage cursor", req: request{path: "/api/v1/feed.json?cursor=garbage!"}, status: 400, checks: []check{problem(400, "cursor")}},
-	})
-	t.Run("next_url pages through everything once", func(t *testing.T) {
-		var got []string
-		next := "/api/v1/feed.json?limit=4"
-		for next != "" {
-			r := f.do(t, request{path: next})
-			isJSONFeed(t, f, r)
-			feed := decode[httpapi.JSONFeed](t, r)
-			for _, it := range feed.Items {
-				got = append(got, f.seedName(it.ID))
-			}
-			next = ""
-			if feed.NextURL != "" {
-				u, err := url.Parse(feed.NextURL)
-				if err != nil {
-					t.Fatal(err)
+	forEngines(t, httpapi.Config{}, func(t *testing.T, ef *engineFixture) {
+		f := ef.fixture
+		run(t, f, []scenario{
+			{name: "anonymous", req: request{path: "/api/v1/feed.json"}, status: 200,
+				checks: []check{isJSONFeed, header("Content-Type", "application/feed+json"), feedItems(newestFirst...), headerHas("ETag", `W/"`), noHeader("Link")}},
+			{name: "public only, whatever the key", req: request{path: "/api/v1/feed.json", key: "editor"}, status: 200,
+				checks: []check{isJSONFeed, feedItems(newestFirst...)}},
+			{name: "filters narrow it", req: request{path: "/api/v1/feed.json?organisation=albertslund", key: "admin"}, status: 200,
+				checks: []check{isJSONFeed, feedItems("journal", "transcribe"), bodyHas(`"feed_url":"http://example.com/api/v1/feed.json?organisation=albertslund"`)}},
+			{name: "a sharing filter cannot widen it", req: request{path: "/api/v1/feed.json?sharing=private", key: "admin"}, status: 200,
+				checks: []check{isJSONFeed, feedItems(newestFirst...)}},
+			{name: "pages link on", req: request{path: "/api/v1/feed.json?limit=3"}, status: 200,
+				checks: []check{isJSONFeed, feedItems(newestFirst[:3]...), bodyHas(`"next_url":"http://example.com/api/v1/feed.json?cursor=`)}},
+			{name: "items describe the use-case", req: request{path: "/api/v1/feed.json?organisation=albertslund&limit=1"}, status: 200,
+				checks: []check{isJSONFeed, func(t *testing.T, f *fixture, r *result) {
+					bodyHas(`"url":"http://example.com/api/v1/usecases/`+f.ids["journal"]+`"`)(t, f, r)
+				}, bodyHas(`"authors":[{"name":"Albertslund Kommune","url":"https://www.albertslund.dk"}]`),
+					bodyHas(`"tags":["journalisering","esdh"]`), bodyHas(`"content_text":"En længere beskrivelse`), bodyHas(`"date_modified":"`)}},
+			{name: "a bad filter", req: request{path: "/api/v1/feed.json?category=nonsense&limit=0"}, status: 422, checks: []check{problem(422, "category", "limit")}},
+			{name: "a garbage cursor", req: request{path: "/api/v1/feed.json?cursor=garbage!"}, status: 400, checks: []check{problem(400, "cursor")}},
+		})
+		t.Run("next_url pages through everything once", func(t *testing.T) {
+			var got []string
+			next := "/api/v1/feed.json?limit=4"
+			for next != "" {
+				r := f.do(t, request{path: next})
+				isJSONFeed(t, f, r)
+				feed := decode[httpapi.JSONFeed](t, r)
+				for _, it := range feed.Items {
+					got = append(got, f.seedName(it.ID))
 				}
-				next = u.RequestURI()
+				next = ""
+				if feed.NextURL != "" {
+					u, err := url.Parse(feed.NextURL)
+					if err != nil {
+						t.Fatal(err)
+					}
+					next = u.RequestURI()
+				}
 			}
-		}
-		if strings.Join(got, " ") != strings.Join(newestFirst, " ") {
-			t.Errorf("paged %v, want %v", got, newestFirst)
-		}
+			if strings.Join(got, " ") != strings.Join(newestFirst, " ") {
+				t.Errorf("paged %v, want %v", got, newestFirst)
+			}
+		})
 	})
 }
 
@@ -140,64 +142,66 @@ func TestJSONFeedSchemaRefuses(t *testing.T) {
 // TestConditionalFeedsAndExports: the ETag of a feed or export moves when something its reader
 // sees changes, and only then; If-None-Match gets 304 meanwhile.
 func TestConditionalFeedsAndExports(t *testing.T) {
-	f := newFixture(t, httpapi.Config{})
-	ctx := context.Background()
-	admin := catalog.Principal{KeyID: "test", KeyName: "test", OrganisationID: "dsk", Role: catalog.RoleAdmin}
-	paths := []string{"/api/v1/feed.json", "/api/v1/export.csv", "/api/v1/export.ndjson", "/api/v1/export.csv?category=transcription"}
-	etags := map[string]string{}
-	for _, key := range []string{"", "editor"} {
-		for _, path := range paths {
-			r := f.do(t, request{path: path, key: key})
-			etag := r.header.Get("ETag")
-			if r.status != 200 || !strings.HasPrefix(etag, `W/"`) {
-				t.Fatalf("%s as %q: %d, ETag %q", path, key, r.status, etag)
-			}
-			etags[key+path] = etag
-			r = f.do(t, request{path: path, key: key, header: map[string]string{"If-None-Match": etag}})
-			if r.status != 304 || len(r.body) != 0 || r.header.Get("ETag") != etag {
-				t.Errorf("%s as %q with its ETag: %d, %d bytes", path, key, r.status, len(r.body))
-			}
-		}
-	}
-	if etags["/api/v1/export.csv"] == etags["/api/v1/export.ndjson"] || etags["/api/v1/export.csv"] == etags["editor/api/v1/export.csv"] ||
-		etags["/api/v1/export.csv"] == etags["/api/v1/export.csv?category=transcription"] {
-		t.Errorf("different answers share an ETag: %v", etags)
-	}
-	change := func(name string, edit func(d *catalog.Draft)) {
-		t.Helper()
-		cur, err := f.store.FindUseCase(ctx, admin, f.ids[name])
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.store.UpdateUseCase(ctx, admin, cur.ID, cur.Version, func(d catalog.Draft) (catalog.Draft, error) { edit(&d); return d, nil }); err != nil {
-			t.Fatal(err)
-		}
-	}
-	status := func(key, path string) int {
-		return f.do(t, request{path: path, key: key, header: map[string]string{"If-None-Match": etags[key+path]}}).status
-	}
-	// Herlev's private use-case changes: the anonymous reader sees nothing new, the albertslund
-	// editor neither; a public change reaches both.
-	change("herlevprivate", func(d *catalog.Draft) { d.Title = "Forsøg med mødereferater, anden udgave" })
-	for _, key := range []string{"", "editor"} {
-		for _, path := range paths {
-			if got := status(key, path); got != 304 {
-				t.Errorf("%s as %q after an invisible change: %d, want 304", path, key, got)
+	forEngines(t, httpapi.Config{}, func(t *testing.T, ef *engineFixture) {
+		f := ef.fixture
+		ctx := context.Background()
+		admin := catalog.Principal{KeyID: "test", KeyName: "test", OrganisationID: "dsk", Role: catalog.RoleAdmin}
+		paths := []string{"/api/v1/feed.json", "/api/v1/export.csv", "/api/v1/export.ndjson", "/api/v1/export.csv?category=transcription"}
+		etags := map[string]string{}
+		for _, key := range []string{"", "editor"} {
+			for _, path := range paths {
+				r := f.do(t, request{path: path, key: key})
+				etag := r.header.Get("ETag")
+				if r.status != 200 || !strings.HasPrefix(etag, `W/"`) {
+					t.Fatalf("%s as %q: %d, ETag %q", path, key, r.status, etag)
+				}
+				etags[key+path] = etag
+				r = f.do(t, request{path: path, key: key, header: map[string]string{"If-None-Match": etag}})
+				if r.status != 304 || len(r.body) != 0 || r.header.Get("ETag") != etag {
+					t.Errorf("%s as %q with its ETag: %d, %d bytes", path, key, r.status, len(r.body))
+				}
 			}
 		}
-	}
-	change("journal", func(d *catalog.Draft) { d.Title = "Automatisk journalisering af al indgående post" })
-	for _, key := range []string{"", "editor"} {
-		for _, path := range paths {
-			if got := status(key, path); got != 200 {
-				t.Errorf("%s as %q after a public change: %d, want 200", path, key, got)
+		if etags["/api/v1/export.csv"] == etags["/api/v1/export.ndjson"] || etags["/api/v1/export.csv"] == etags["editor/api/v1/export.csv"] ||
+			etags["/api/v1/export.csv"] == etags["/api/v1/export.csv?category=transcription"] {
+			t.Errorf("different answers share an ETag: %v", etags)
+		}
+		change := func(name string, edit func(d *catalog.Draft)) {
+			t.Helper()
+			cur, err := f.store.FindUseCase(ctx, admin, f.ids[name])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.store.UpdateUseCase(ctx, admin, cur.ID, cur.Version, func(d catalog.Draft) (catalog.Draft, error) { edit(&d); return d, nil }); err != nil {
+				t.Fatal(err)
 			}
 		}
-	}
-	// A public use-case made private is gone for the anonymous reader: that is a change too.
-	before := f.do(t, request{path: "/api/v1/export.ndjson"}).header.Get("ETag")
-	change("school", func(d *catalog.Draft) { d.Sharing = "private" })
-	if r := f.do(t, request{path: "/api/v1/export.ndjson", header: map[string]string{"If-None-Match": before}}); r.status != 200 || bytes.Contains(r.body, []byte(f.ids["school"])) {
-		t.Errorf("after unsharing: %d", r.status)
-	}
+		status := func(key, path string) int {
+			return f.do(t, request{path: path, key: key, header: map[string]string{"If-None-Match": etags[key+path]}}).status
+		}
+		// Herlev's private use-case changes: the anonymous reader sees nothing new, the albertslund
+		// editor neither; a public change reaches both.
+		change("herlevprivate", func(d *catalog.Draft) { d.Title = "Forsøg med mødereferater, anden udgave" })
+		for _, key := range []string{"", "editor"} {
+			for _, path := range paths {
+				if got := status(key, path); got != 304 {
+					t.Errorf("%s as %q after an invisible change: %d, want 304", path, key, got)
+				}
+			}
+		}
+		change("journal", func(d *catalog.Draft) { d.Title = "Automatisk journalisering af al indgående post" })
+		for _, key := range []string{"", "editor"} {
+			for _, path := range paths {
+				if got := status(key, path); got != 200 {
+					t.Errorf("%s as %q after a public change: %d, want 200", path, key, got)
+				}
+			}
+		}
+		// A public use-case made private is gone for the anonymous reader: that is a change too.
+		before := f.do(t, request{path: "/api/v1/export.ndjson"}).header.Get("ETag")
+		change("school", func(d *catalog.Draft) { d.Sharing = "private" })
+		if r := f.do(t, request{path: "/api/v1/export.ndjson", header: map[string]string{"If-None-Match": before}}); r.status != 200 || bytes.Contains(r.body, []byte(f.ids["school"])) {
+			t.Errorf("after unsharing: %d", r.status)
+		}
+	})
 }

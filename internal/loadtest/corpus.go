@@ -31,9 +31,18 @@ var stampSources = []string{"internal/store/migrations/sqlite", "internal/demo/g
 // root (the repository): var/bench/catalogue-<n>-<stamp>.db. The load runner and the store's
 // benchmarks share it, and whoever finds it missing builds it.
 func CorpusFile(root string, n int) (string, error) {
+	stamp, err := stampOf(root, stampSources)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, "var", "bench", fmt.Sprintf("catalogue-%d-%s.db", n, stamp)), nil
+}
+
+// stampOf hashes the files under sources (relative to root) with corpusVersion.
+func stampOf(root string, sources []string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "usecat corpus %s\n", corpusVersion)
-	for _, src := range stampSources {
+	for _, src := range sources {
 		var files []string
 		err := filepath.WalkDir(filepath.Join(root, src), func(p string, d os.DirEntry, err error) error {
 			if err == nil && !d.IsDir() {
@@ -55,8 +64,7 @@ func CorpusFile(root string, n int) (string, error) {
 			h.Write(b)
 		}
 	}
-	stamp := hex.EncodeToString(h.Sum(nil))[:12]
-	return filepath.Join(root, "var", "bench", fmt.Sprintf("catalogue-%d-%s.db", n, stamp)), nil
+	return hex.EncodeToString(h.Sum(nil))[:12], nil
 }
 
 // ensureCorpus returns the cached catalogue of n use-cases, building it with

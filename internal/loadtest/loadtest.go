@@ -41,6 +41,9 @@ type Config struct {
 	// Profile saves a CPU profile of the server during each measured run under
 	// var/bench/profiles/, through serve's hidden --pprof-addr.
 	Profile bool
+	// DB, when a postgres:// URL, runs the server on PostgreSQL (the catalogue is cached there
+	// as a database of its own); empty for SQLite.
+	DB string
 	// Log receives progress lines (default standard error).
 	Log io.Writer
 }
@@ -73,20 +76,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := r.build(ctx); err != nil {
 		return nil, err
 	}
-	corpus, err := r.ensureCorpus(ctx)
+	db, ids, drop, err := r.prepareCatalogue(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ids, err := r.ids(corpus)
-	if err != nil {
-		return nil, err
-	}
-	db := filepath.Join(r.work, "run.db")
-	r.logf("copying the catalogue to %s, so this run's writes never touch the cache", rel(cfg.Root, db))
-	if err := copyDB(corpus, db); err != nil {
-		return nil, err
-	}
-	defer removeDB(db)
+	defer drop()
 	if r.key, err = r.createKey(ctx, db); err != nil {
 		return nil, err
 	}
@@ -120,6 +114,27 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	rep.PeakRSS, _ = r.srv.peakRSS()
 	rep.Finished = time.Now()
 	return rep, errors.Join(failed...)
+}
+
+// prepareCatalogue makes this run's copy of the cached catalogue (built when missing) and
+// returns its database, a file of its ids and what removes the copy.
+func (r *runner) prepareCatalogue(ctx context.Context) (db, ids string, drop func(), err error) {
+	if isPostgres(r.cfg.DB) {
+		return r.postgresRun(ctx)
+	}
+	corpus, err := r.ensureCorpus(ctx)
+	if err != nil {
+		return "", "", nil, err
+	}
+	if ids, err = r.ids(corpus); err != nil {
+		return "", "", nil, err
+	}
+	db = filepath.Join(r.work, "run.db")
+	r.logf("copying the catalogue to %s, so this run's writes never touch the cache", rel(r.cfg.Root, db))
+	if err := copyDB(corpus, db); err != nil {
+		return "", "", nil, err
+	}
+	return db, ids, func() { removeDB(db) }, nil
 }
 
 // checkTools fails clearly when wrk or taskset is missing.

@@ -13,6 +13,9 @@ import (
 const (
 	beginMarker = "<!-- loadtest:begin: written by `make bench` (go run ./cmd/loadtest); edit outside these markers -->"
 	endMarker   = "<!-- loadtest:end -->"
+	// A run on PostgreSQL has a section of its own beside SQLite's.
+	beginMarkerPostgres = "<!-- loadtest-postgres:begin: written by `make bench` with USECAT_BENCH_DB; edit outside these markers -->"
+	endMarkerPostgres   = "<!-- loadtest-postgres:end -->"
 )
 
 // Markdown renders the report: machine, date, method, commands to reproduce and the table.
@@ -20,7 +23,11 @@ func (rep *Report) Markdown() string {
 	var b bytes.Buffer
 	cfg, m := rep.Config, rep.Machine
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
-	p("## Latest load run")
+	if isPostgres(cfg.DB) {
+		p("## Latest load run on PostgreSQL")
+	} else {
+		p("## Latest load run")
+	}
 	p("")
 	p("Measured on %s (%s to %s UTC).", rep.Started.UTC().Format("2006-01-02"),
 		rep.Started.UTC().Format("15:04"), rep.Finished.UTC().Format("15:04"))
@@ -64,6 +71,9 @@ func (rep *Report) Markdown() string {
 	p("### Method")
 	p("")
 	p("- `bin/usecat` is built with `-tags sqlite_fts5`. A SQLite catalogue of %d generated public use-cases (`usecat seed-demo --synthetic %d`: Danish-like text, descriptions of about 1.5 KB) is cached under `var/bench/`, named by its size and a stamp of the SQLite migrations and the generator, and copied afresh for each run so the writes of one run never reach the next.", cfg.UseCases, cfg.UseCases)
+	if isPostgres(cfg.DB) {
+		p("- The server runs on PostgreSQL (`USECAT_BENCH_DB`, on this machine, not pinned): the same generated catalogue, seeded once into a database of its own and copied with `CREATE DATABASE … TEMPLATE` for each run.")
+	}
 	p("- `usecat serve` runs on the copy pinned to CPU %d (`taskset -c %d`), with its default settings, request logging at info level to a file, and the rate limits off. Start-up is timed from the exec to the first 200 of `/readyz`.", cfg.ServerCPU, cfg.ServerCPU)
 	p("- wrk runs pinned to CPU %d: `taskset -c %d wrk -t%d -c%d -d%s --latency`, after a %s warm-up of the same scenario. Gets draw ids at random from every id in the catalogue. The filtered list and the search are checked to return a full page of 50 first.", cfg.ClientCPU, cfg.ClientCPU, cfg.Threads, cfg.Connections, cfg.Duration, cfg.Warmup)
 	p("- Writes use an editor key made with `usecat keys create --org %s --role editor`. Creates send about 2 KB of JSON each, a distinct use-case every time (a run-unique number in the title). PATCHes send about 2 KB merge patches (summary, description, maturity); each thread owns %d of its own use-cases, sends at most one request per use-case at a time and takes the next `If-Match` from the ETag of the answer, so no request is stale. The personal-data guard, revisions, the change feed and the full-text index are all on.", writeOrg, 8*cfg.Connections/max(cfg.Threads, 1))
@@ -95,7 +105,11 @@ func spread(runs []Result) string {
 // WriteMarkdown puts the report between the markers of file, creating the file with a title
 // when it does not exist, and keeping everything outside the markers.
 func (rep *Report) WriteMarkdown(file string) error {
-	section := beginMarker + "\n\n" + rep.Markdown() + "\n" + endMarker + "\n"
+	begin, end := beginMarker, endMarker
+	if isPostgres(rep.Config.DB) {
+		begin, end = beginMarkerPostgres, endMarkerPostgres
+	}
+	section := begin + "\n\n" + rep.Markdown() + "\n" + end + "\n"
 	old, err := os.ReadFile(file)
 	switch {
 	case os.IsNotExist(err):
@@ -103,11 +117,11 @@ func (rep *Report) WriteMarkdown(file string) error {
 	case err != nil:
 		return err
 	}
-	return os.WriteFile(file, []byte(splice(string(old), section)), 0o644)
+	return os.WriteFile(file, []byte(splice(string(old), section, begin, end)), 0o644)
 }
 
 // splice replaces the marked section of doc with section, or appends section when doc has none.
-func splice(doc, section string) string {
+func splice(doc, section, beginMarker, endMarker string) string {
 	i := strings.Index(doc, beginMarker)
 	j := strings.Index(doc, endMarker)
 	if i < 0 || j < i {

@@ -69,7 +69,7 @@ func TestSplice(t *testing.T) {
 			"# P\n\n" + section + "\n## Profiles\n"},
 	}
 	for _, c := range cases {
-		if got := splice(c.doc, section); got != c.want {
+		if got := splice(c.doc, section, beginMarker, endMarker); got != c.want {
 			t.Errorf("%s:\n%q\nwant\n%q", c.name, got, c.want)
 		}
 	}
