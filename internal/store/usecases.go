@@ -71,6 +71,11 @@ func (s *Store) FindUseCases(ctx context.Context, p catalog.Principal, f catalog
 		fe.Add("sort", catalog.FieldNotAllowed, "relevance needs a search query q")
 		return nil, fe.Err("the list cannot be sorted that way")
 	}
+	if f.Query != "" { // a bad query is named before a bad cursor
+		if _, err := parseQuery(f.Query); err != nil {
+			return nil, err
+		}
+	}
 	var after *cursor
 	if f.Cursor != "" {
 		c, err := s.decodeCursor(f.Cursor, f.Sort)
