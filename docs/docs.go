@@ -19,6 +19,78 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
+        "/api/v1/admin/backup": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Makes a consistent copy of the live SQLite database while writes go on (SQLite's VACUUM INTO, one read transaction) and streams it as a file to save. Admins only.\nTo restore, stop the server, put the file in place of the database file (removing any ` + "`" + `-wal` + "`" + ` and ` + "`" + `-shm` + "`" + ` files beside it) and start the server; see the README. The copy has a database identity of its own, so harvesters following the server get 410 Gone after a restore and start again.\nOn PostgreSQL the answer is 501: back PostgreSQL up with ` + "`" + `pg_dump` + "`" + `.",
+                "produces": [
+                    "application/vnd.sqlite3"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Download a backup of the database",
+                "operationId": "backupDatabase",
+                "responses": {
+                    "200": {
+                        "description": "The SQLite database file",
+                        "schema": {
+                            "type": "file"
+                        },
+                        "headers": {
+                            "Content-Disposition": {
+                                "type": "string",
+                                "description": "attachment, with a file name holding the time of the copy"
+                            },
+                            "Content-Length": {
+                                "type": "integer",
+                                "description": "The size of the file in bytes, when the answer is not compressed"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "No API key, or not a valid one",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an admin key",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "501": {
+                        "description": "The database is PostgreSQL: back it up with pg_dump",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/changes": {
             "get": {
                 "description": "Returns the changes after ` + "`" + `since` + "`" + ` that the caller may see, oldest first. Each use-case appears once, at its latest change: as the use-case, or as a tombstone (` + "`" + `deleted: true` + "`" + `) when the caller could see it once and no longer can (deleted, or shared less widely). A use-case the caller never could see never appears.\nStart without ` + "`" + `since` + "`" + ` to get everything the caller can see now, then keep sending the ` + "`" + `next_since` + "`" + ` of each answer as ` + "`" + `since` + "`" + `: no change is ever missed, however many writers commit at once. Ask again at once while ` + "`" + `has_more` + "`" + ` is true.\nWith ` + "`" + `wait` + "`" + ` (seconds, at most 60) an answer without changes is held open until a change commits or the time is up (long poll), so a harvester stays current without hammering the server.\nThe cursor is opaque and sealed with the database's own key: nothing in it can be read or changed, and a damaged cursor or one this server did not give out is a 400 naming ` + "`" + `since` + "`" + `.\nA cursor is bound to the database it came from. One from another database, or one ahead of the newest change (the server's database was restored from an older backup), is answered 410 Gone with the problem type https://usecat.dk/problems/gone: drop your copy's cursor and start again without ` + "`" + `since` + "`" + `, replacing your copy with what the replay brings. See the harvesting guide: https://github.com/usecat/usecat/blob/main/docs/harvesting.md",

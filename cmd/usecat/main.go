@@ -1,5 +1,5 @@
 // Command usecat runs the municipal AI use-case catalogue: the HTTP server and the operator's
-// tools (migrations, organisations, API keys, demo data).
+// tools (migrations, organisations, API keys, demo data, backups).
 package main
 
 import (
@@ -28,6 +28,6 @@ func app() *cli.Command {
 		Description: "Every flag can also be set with the USECAT_* environment variable shown beside it.\n" +
 			"The database is a SQLite file path (default var/usecat.db) or a postgres:// URL.",
 		Flags:    globalFlags,
-		Commands: []*cli.Command{serveCommand(), migrateCommand(), orgsCommand(), keysCommand(), seedDemoCommand(), mirrorCommand()},
+		Commands: []*cli.Command{serveCommand(), migrateCommand(), orgsCommand(), keysCommand(), seedDemoCommand(), mirrorCommand(), backupCommand()},
 	}
 }

@@ -66,6 +66,7 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 		Organisations:  st,
 		Keys:           st,
 		Changes:        st,
+		Backups:        st,
 		Pinger:         st,
 		Web:            site,
 		Logger:         log,

@@ -21,6 +21,7 @@ const (
 	ErrForbidden            Code = "forbidden"             // a key without the right
 	ErrGone                 Code = "gone"                  // a feed cursor from another database, or from its future (restored from an older copy)
 	ErrUnavailable          Code = "unavailable"           // the database cannot be reached or is shutting down
+	ErrNotSupported         Code = "not_supported"         // something this engine leaves to its own tools (backups of PostgreSQL)
 	ErrInternal             Code = "internal"              // anything unexpected; its text never leaves the server
 )
 

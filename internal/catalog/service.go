@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"time"
 )
 
@@ -73,6 +74,14 @@ type KeyService interface {
 	RevokeKey(ctx context.Context, id string) error
 	// Authenticate returns the principal of a secret, ErrUnauthorized for a bad or revoked one.
 	Authenticate(ctx context.Context, secret string) (Principal, error)
+}
+
+// BackupService copies the live catalogue for the operator.
+type BackupService interface {
+	// WriteBackup makes a consistent copy of the catalogue as it is now, while writes go on,
+	// and hands it to send with its size. ErrNotSupported where the engine's own tools make
+	// backups (PostgreSQL: pg_dump).
+	WriteBackup(ctx context.Context, send func(size int64, file io.Reader) error) error
 }
 
 // Change is one entry of the change feed: a use-case at its latest version, or a tombstone.

@@ -174,6 +174,7 @@ func newFixture(t *testing.T, cfg httpapi.Config) *fixture {
 	cfg.Organisations = st
 	cfg.Keys = st
 	cfg.Changes = st
+	cfg.Backups = st
 	if cfg.Pinger == nil {
 		cfg.Pinger = st
 	}

@@ -151,7 +151,7 @@ func newEngineFixture(t *testing.T, engine, dbURL string, cfg httpapi.Config, cl
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.raw.Close() })
-	cfg.UseCases, cfg.Organisations, cfg.Keys, cfg.Changes, cfg.Pinger = st, st, st, st, st
+	cfg.UseCases, cfg.Organisations, cfg.Keys, cfg.Changes, cfg.Backups, cfg.Pinger = st, st, st, st, st, st
 	cfg.Logger = slog.New(slog.NewTextHandler(f.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	f.srv = httpapi.New(cfg)
 	f.h = f.srv.Handler()

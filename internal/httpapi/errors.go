@@ -55,6 +55,7 @@ var kinds = map[catalog.Code]problemKind{
 	catalog.ErrForbidden:            {http.StatusForbidden, "forbidden", "Forbidden"},
 	catalog.ErrGone:                 {http.StatusGone, "gone", "Start again"},
 	catalog.ErrUnavailable:          {http.StatusServiceUnavailable, "unavailable", "Service unavailable"},
+	catalog.ErrNotSupported:         {http.StatusNotImplemented, "not-supported", "Not supported"},
 	catalog.ErrInternal:             {http.StatusInternalServerError, "internal", "Internal server error"},
 }
 

@@ -148,7 +148,7 @@ func withTimeout(d time.Duration, next echo.HandlerFunc) echo.HandlerFunc {
 // of its writes a deadline of d instead: a client that stops reading is cut off d after its
 // last read, and the export slot or database reader it held is freed. The read deadline goes
 // too, since net/http cancels a request whose connection's read deadline passes; these routes
-// are GETs, whose bodies are never read.
+// are GETs and the body-less POST of a backup, whose bodies are never read.
 func writeDeadlines(d time.Duration, next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		res := c.Response()

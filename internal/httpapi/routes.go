@@ -59,6 +59,7 @@ func (s *Server) routes() []route {
 		{method: http.MethodGet, path: "/api/v1/organisations/:id/keys", handler: s.handleListKeys, access: admins},
 		{method: http.MethodPost, path: "/api/v1/organisations/:id/keys", handler: s.handleCreateKey, access: admins},
 		{method: http.MethodDelete, path: "/api/v1/keys/:key_id", handler: s.handleRevokeKey, access: admins},
+		{method: http.MethodPost, path: "/api/v1/admin/backup", handler: s.handleBackup, access: admins, timeout: backupTimeout, stream: true},
 
 		// Harvesting (changes.go, feed.go, export.go): a long poll may wait maxWait seconds before
 		// its query, and an export streams for longer than any ordinary request.

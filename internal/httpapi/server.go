@@ -66,6 +66,8 @@ type Config struct {
 	Keys catalog.KeyService
 	// Changes serves the change feed; nil until the feed is wired.
 	Changes catalog.ChangeService
+	// Backups copies the live database for admins; nil answers that this server makes none.
+	Backups catalog.BackupService
 	Pinger  Pinger
 	// Web serves the public web catalogue's pages (internal/web) at / and /en/; nil serves
 	// none.

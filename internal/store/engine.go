@@ -15,7 +15,8 @@ type searchSQL struct {
 	rank      string // relevance, smaller is better
 }
 
-type sqliteEngine struct{}
+// sqliteEngine is SQLite's side of the engine seam, over the database file at path.
+type sqliteEngine struct{ path string }
 
 func (sqliteEngine) name() string { return "sqlite" }
 

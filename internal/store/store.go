@@ -93,6 +93,10 @@ type engine interface {
 	tagsJSON() string
 	// listed is the condition that col is in a list of integers given as "1,2,3".
 	listed(col string) string
+	// backup writes a consistent copy of the live database to the file path (backup.go).
+	backup(ctx context.Context, path string) error
+	// backupDir is where temporary copies go; "" where the engine makes none.
+	backupDir() string
 }
 
 // Open connects to the catalogue and brings its schema up to date.
@@ -133,7 +137,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if err := createSQLite(path); err != nil {
 			return nil, err
 		}
-		s.engine = sqliteEngine{}
+		s.engine = sqliteEngine{path: path}
 		// synchronous=NORMAL in WAL mode survives a crash of the process (not of the machine's
 		// power); _txlock=immediate takes the write lock at BEGIN so a transaction never has to
 		// upgrade a read lock and fail.
