@@ -174,7 +174,9 @@ func newFixture(t *testing.T, cfg httpapi.Config) *fixture {
 	cfg.Organisations = st
 	cfg.Keys = st
 	cfg.Changes = st
-	cfg.Backups = st
+	if cfg.Backups == nil {
+		cfg.Backups = st
+	}
 	if cfg.Pinger == nil {
 		cfg.Pinger = st
 	}

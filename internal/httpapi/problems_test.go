@@ -2,7 +2,9 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/usecat/usecat/internal/apidoc"
 	"github.com/usecat/usecat/internal/httpapi"
+	"github.com/usecat/usecat/internal/store"
 )
 
 // problemCases provoke each error status for real; their answers are the examples the document
@@ -60,7 +63,20 @@ var problemCases = []struct {
 	{key: "listChanges 400", req: request{path: "/api/v1/changes?since=garbage"}},
 	{key: "listChanges 410", path: func(f *fixture) string { return "/api/v1/changes?since=" + f.store.SealSince(1<<40) }},
 	{key: "listChanges 422", req: request{path: "/api/v1/changes?limit=5000&wait=90"}},
+	{key: "listChanges 410", req: request{path: "/api/v1/changes?since=" + foreignSince}},
+	{key: "backupDatabase 501", cfg: httpapi.Config{Backups: postgresBackups{}}, req: request{method: "POST", path: "/api/v1/admin/backup", key: "admin"}},
 	{key: "me 401", req: request{path: "/api/v1/me"}},
+}
+
+// foreignSince is a feed cursor sealed by another database, as a harvester holds after the
+// server was moved to a new database.
+const foreignSince = "Acu6bS84YFO3DdAjq4Wlzrz-VQEG_KvSM40k1efqeQXOTfnQ15EMS_g5BTscnmCJ8K8_srMF--Z5WyqaGKe8d7oO58Bz"
+
+// postgresBackups answers a backup as a PostgreSQL store does.
+type postgresBackups struct{}
+
+func (postgresBackups) WriteBackup(context.Context, func(int64, io.Reader) error) error {
+	return store.ErrBackupPostgres
 }
 
 var (

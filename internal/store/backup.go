@@ -14,8 +14,9 @@ import (
 	"github.com/usecat/usecat/internal/catalog"
 )
 
-// errBackupPostgres explains where PostgreSQL's backups come from.
-var errBackupPostgres = catalog.Errorf(catalog.ErrNotSupported,
+// ErrBackupPostgres is the answer to a backup of a PostgreSQL database: where its backups
+// come from.
+var ErrBackupPostgres = catalog.Errorf(catalog.ErrNotSupported,
 	"usecat backs up SQLite databases only; back PostgreSQL up with pg_dump (see the README's section on backups)")
 
 // Backup writes a consistent copy of the catalogue as it is now to the file path, while
@@ -35,7 +36,7 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 func (s *Store) WriteBackup(ctx context.Context, send func(size int64, file io.Reader) error) error {
 	dir := s.engine.backupDir()
 	if dir == "" {
-		return errBackupPostgres
+		return ErrBackupPostgres
 	}
 	tmp, err := os.CreateTemp(dir, ".usecat-backup-*.db")
 	if err != nil {
@@ -144,6 +145,6 @@ func syncFile(path string) error {
 
 func (e sqliteEngine) backupDir() string { return filepath.Dir(e.path) }
 
-func (postgresEngine) backup(context.Context, string) error { return errBackupPostgres }
+func (postgresEngine) backup(context.Context, string) error { return ErrBackupPostgres }
 
 func (postgresEngine) backupDir() string { return "" }
