@@ -48,9 +48,10 @@ func TestAccessibilityInBrowser(t *testing.T) {
 	console.Listen(ctx)
 
 	names := map[string]string{
-		"/":                       "front",
-		"/?q=tolk&maturity=pilot": "search",
-		"/?q=intetfindesher":      "empty",
+		"/":                                    "front",
+		"/?q=tolk&maturity=pilot":              "search",
+		"/?tag=chatbot&maturity=in_production": "search-tags",
+		"/?q=intetfindesher":                   "empty",
 		"/usecases/" + s.ids["Automatisk journalisering af indgående post"]: "usecase",
 		"/usecases/" + s.ids[markdownTitle]:                                 "usecase-markdown",
 		"/organisations/albertslund":                                        "organisation",

@@ -9,6 +9,7 @@
 #                             url()s to hashed names and keeps only the woff2 font sources)
 #   fonts/.../woff2/*.woff2   IBM Plex Sans in the weights and styles the stylesheet declares
 #   img/svg-icons/*.svg       the icons the stylesheet draws for the components the pages use
+#                             (select and details arrows, the checked checkbox)
 #   LICENSE.md                DKFDS's MIT licence and its notice on fonts and icons
 #   fonts/.../license.txt     the SIL Open Font License 1.1 of IBM Plex Sans
 #   LICENSE-Apache-2.0.txt    the Apache License 2.0 text the icons are under (Debian's copy)
@@ -16,7 +17,7 @@ set -euo pipefail
 
 DKFDS_VERSION=11.2.0
 FONTS=(Regular Italic Medium MediumItalic SemiBold SemiBoldItalic Bold BoldItalic)
-ICONS=(chevron-down check done error info warning success open-in-new)
+ICONS=(chevron-down chevron-up check-white)
 
 here=$(cd "$(dirname "$0")" && pwd)
 out="$here/assets/dkfds"

@@ -114,9 +114,10 @@ func (s *site) get(t testing.TB, path string, header ...string) (*http.Response,
 // each is also checked under /en.
 func (s *site) pages() map[string]int {
 	return map[string]int{
-		"/":                       200,
-		"/?q=tolk&maturity=pilot": 200,
-		"/?q=intetfindesher":      200,
+		"/":                                    200,
+		"/?q=tolk&maturity=pilot":              200,
+		"/?tag=chatbot&maturity=in_production": 200,
+		"/?q=intetfindesher":                   200,
 		"/usecases/" + s.ids["Automatisk journalisering af indgående post"]: 200,
 		"/usecases/" + s.ids[markdownTitle]:                                 200,
 		"/organisations/albertslund":                                        200,
