@@ -17,6 +17,7 @@ import (
 	"github.com/usecat/usecat/internal/demo"
 	"github.com/usecat/usecat/internal/httpapi"
 	"github.com/usecat/usecat/internal/store"
+	"github.com/usecat/usecat/internal/testdb"
 	"github.com/usecat/usecat/internal/web"
 )
 
@@ -39,8 +40,14 @@ const (
 
 func newSite(t testing.TB) *site {
 	t.Helper()
+	return newSiteAt(t, filepath.Join(t.TempDir(), "web.db"))
+}
+
+// newSiteAt is newSite over the database at dbURL.
+func newSiteAt(t testing.TB, dbURL string) *site {
+	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Config{URL: filepath.Join(t.TempDir(), "web.db")})
+	st, err := store.Open(ctx, store.Config{URL: dbURL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +199,11 @@ func TestPagesAnswerSafely(t *testing.T) {
 // TestOnlyPublicWhateverTheRequestCarries sends an admin key and cookies: the pages still
 // show what an anonymous reader sees, nothing more.
 func TestOnlyPublicWhateverTheRequestCarries(t *testing.T) {
-	s := newSite(t)
+	testdb.ForEngines(t, testOnlyPublic)
+}
+
+func testOnlyPublic(t *testing.T, dbURL string) {
+	s := newSiteAt(t, dbURL)
 	for _, p := range []string{"/", "/?q=fortrolig", "/?organisation=herlev", "/?q=hemmelig", "/members", "/organisations/ishoj",
 		"/?tag=transskription", "/usecases/" + s.ids[consortiumTitle]} {
 		res, body := s.get(t, p, "Authorization", "Bearer "+s.adminKey, "Cookie", "session=admin; role=admin")
@@ -228,7 +239,11 @@ func number(s string) int {
 // TestSearchAgreesWithTheAPI checks, for filter combinations a visitor would make, that the
 // page's total, its results and its facet counts are the API's.
 func TestSearchAgreesWithTheAPI(t *testing.T) {
-	s := newSite(t)
+	testdb.ForEngines(t, testSearchAgrees)
+}
+
+func testSearchAgrees(t *testing.T, dbURL string) {
+	s := newSiteAt(t, dbURL)
 	queries := []string{
 		"", "q=tolk", "q=transskri", "q=%22sprogmodel%22", "category=transcription", "maturity=pilot&policy_area=health",
 		"organisation=albertslund", "tag=chatbot", "q=borger&category=citizen_service", "tag=transskription&tag=tilgængelighed",
