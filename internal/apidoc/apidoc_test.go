@@ -141,9 +141,12 @@ func TestConvertSecurity(t *testing.T) {
 	if s.Description == "" {
 		t.Error("BearerAuth lost its description")
 	}
-	want := openapi3.SecurityRequirements{{}, {"BearerAuth": []string{}}}
-	if len(doc.Security) != 2 || len(doc.Security[0]) != 0 || doc.Security[1]["BearerAuth"] == nil {
-		t.Errorf("global security = %v, want optional bearer %v", doc.Security, want)
+	if len(doc.Security) != 1 || doc.Security[0]["BearerAuth"] == nil {
+		t.Errorf("global security = %v, want the bearer key", doc.Security)
+	}
+	get := operation(t, doc, "GET", "/api/v1/usecases")
+	if get.Security == nil || len(*get.Security) != 1 || len((*get.Security)[0]) != 0 {
+		t.Errorf("GET security = %v, want anonymous callers allowed: [{}]", get.Security)
 	}
 	post := operation(t, doc, "POST", "/api/v1/usecases")
 	if post.Security == nil || len(*post.Security) != 1 || (*post.Security)[0]["BearerAuth"] == nil {

@@ -84,6 +84,8 @@ func dropUnusedSchemas(doc *openapi3.T) {
 // routes them.
 func fixServers(doc *openapi3.T, basePath string) {
 	doc.Servers = openapi3.Servers{{URL: "/"}}
+	// Each @description line of the general information is a paragraph of its own.
+	doc.Info.Description = strings.ReplaceAll(doc.Info.Description, "\n", "\n\n")
 	if doc.Paths == nil {
 		doc.Paths = openapi3.NewPaths()
 	}
@@ -124,16 +126,23 @@ func fixBearer(doc *openapi3.T) []string {
 	return names
 }
 
-// fixOptionalAuth makes authentication optional for every operation that does
-// not demand it: anyone may call them, and a key only widens what the caller
-// sees. Operations annotated with @Security keep their own requirement.
+// fixOptionalAuth states per operation who may call it. Operations annotated with @Security
+// need a key; every other operation may be called anonymously (a key only widens what the
+// caller sees), which its security requirement [{}] says, and which Swagger UI shows without
+// a lock. The document's own requirement is the bearer key, for operations that say nothing.
 func fixOptionalAuth(doc *openapi3.T, bearers []string) {
 	if len(doc.Security) > 0 || len(bearers) == 0 {
 		return
 	}
-	doc.Security = openapi3.SecurityRequirements{{}}
 	for _, name := range bearers {
 		doc.Security = append(doc.Security, openapi3.SecurityRequirement{name: []string{}})
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.Security == nil {
+				op.Security = &openapi3.SecurityRequirements{{}}
+			}
+		}
 	}
 }
 

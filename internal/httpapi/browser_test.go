@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/http/httptest"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/usecat/usecat/internal/apidoc"
 	"github.com/usecat/usecat/internal/httpapi"
@@ -138,6 +140,47 @@ func TestSwaggerUIInBrowser(t *testing.T) {
 		t.Fatalf("look for resolver errors: %v", err)
 	}
 	uiErrors = append(uiErrors, resolverErrors...)
+	page, err := chromedp.Run(load, chromedp.Evaluate[map[string]any](`({
+		title: document.title,
+		topbar: (document.querySelector('.usecat-topbar .usecat-name') || {}).textContent || '',
+		swaggerTopbar: !!document.querySelector('.topbar, .download-url-wrapper'),
+		intro: (document.querySelector('.information-container .description') || {}).innerText || '',
+		tags: Array.from(document.querySelectorAll('.opblock-tag')).map(t => t.getAttribute('data-tag')),
+		locked: Array.from(document.querySelectorAll('.opblock')).filter(b => b.querySelector('.authorization__btn')).map(b =>
+			b.querySelector('.opblock-summary-method').textContent.trim().toUpperCase() + ' ' +
+			b.querySelector('.opblock-summary-path').getAttribute('data-path')),
+		stored: localStorage.length + sessionStorage.length,
+	})`))
+	if err != nil {
+		t.Fatalf("read the page: %v", err)
+	}
+	t.Logf("page: %v", page)
+	if title, _ := page["title"].(string); !strings.HasPrefix(title, "usecat") {
+		t.Errorf("the browser tab says %q, want usecat", title)
+	}
+	if page["topbar"] != "usecat" || page["swaggerTopbar"] != false {
+		t.Errorf("top bar %q, Swagger UI's own top bar shown: %v", page["topbar"], page["swaggerTopbar"])
+	}
+	if intro, _ := page["intro"].(string); !strings.Contains(intro, "Dansk") || !strings.Contains(intro, "English") {
+		t.Errorf("no Danish and English introduction: %.200q", intro)
+	}
+	if got := fmt.Sprint(page["tags"]); got != "[use-cases harvesting organisations vocabularies keys operations]" {
+		t.Errorf("tags in the order %s", got)
+	}
+	var locked []string
+	for _, op := range page["locked"].([]any) {
+		locked = append(locked, op.(string))
+	}
+	for _, op := range want {
+		secured := doc.Paths.Find(strings.SplitN(op, " ", 2)[1]).GetOperation(strings.SplitN(op, " ", 2)[0]).Security
+		needsKey := secured != nil && len(*secured) > 0 && !slices.ContainsFunc(*secured, func(r openapi3.SecurityRequirement) bool { return len(r) == 0 })
+		if slices.Contains(locked, op) != needsKey {
+			t.Errorf("%s: a lock is shown: %v; the operation needs a key: %v", op, slices.Contains(locked, op), needsKey)
+		}
+	}
+	if n, _ := page["stored"].(float64); n != 0 {
+		t.Errorf("the page keeps %v items in the browser's storage", n)
+	}
 	// Give late scripts (syntax highlighting, model rendering) a moment to
 	// report what they would.
 	if err := chromedp.Do(load, chromedp.Sleep(500*time.Millisecond)); err != nil {

@@ -1,11 +1,14 @@
 package httpapi
 
 import (
+	"embed"
 	"io/fs"
 	"log/slog"
+	"mime"
 	"net/http"
+	"path"
+	"slices"
 
-	echoSwagger "github.com/swaggo/echo-swagger"
 	swaggerFiles "github.com/swaggo/files/v2"
 
 	"github.com/labstack/echo/v4"
@@ -81,37 +84,50 @@ func (s *Server) handleOpenAPIYAML(c echo.Context) error {
 	return c.Blob(http.StatusOK, "application/yaml", s.openapi.yaml)
 }
 
-// swaggerUI serves Swagger UI pointed at /openapi.json only; echo-swagger's default would
-// also list its own doc.json and doc.yaml, which usecat does not serve.
-var swaggerUI = echoSwagger.EchoWrapHandler(func(c *echoSwagger.Config) {
-	c.URLs = []string{"/openapi.json"}
-	c.DocExpansion = "list"
-	c.PersistAuthorization = true
-})
+// swaggerUIPage is usecat's own page around Swagger UI: its top bar, the script that starts it
+// on /openapi.json and its styles, each a file so the page needs no inline script or style.
+//
+//go:embed swaggerui
+var swaggerUIPage embed.FS
 
-// handleDocs serves Swagger UI at /docs/ and its static files. The page is for people, not
-// part of the API contract; the contract documents its address through /docs.
+// swaggerUIFiles are the files of the Swagger UI distribution the page uses; the rest of the
+// distribution (its Petstore initializer, its own index page, source maps) is not served.
+var swaggerUIFiles = []string{"swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png", "favicon-16x16.png"}
+
+// docsCSP lets the page run only the server's own scripts and styles (Swagger UI's icons are
+// data: images), talk only to the server, and never be framed.
+const docsCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// handleDocs serves Swagger UI at /docs/ and its files. The page is for people, not part of the
+// API contract; the contract documents its address through /docs.
 func (s *Server) handleDocs(c echo.Context) error {
 	file := c.Param("*")
-	switch file {
-	case "", "index.html":
-		// Serve the page at /docs/ itself rather than echo-swagger's redirect to
-		// /docs//index.html; the page's relative links work from either.
-		file = "index.html"
+	var (
+		body []byte
+		err  error
+	)
+	switch {
+	case file == "" || file == "index.html":
+		body, err = swaggerUIPage.ReadFile("swaggerui/index.html")
+	case file == "usecat-docs.js" || file == "usecat-docs.css":
+		body, err = swaggerUIPage.ReadFile("swaggerui/" + file)
+	case slices.Contains(swaggerUIFiles, file):
+		body, err = fs.ReadFile(swaggerFiles.FS, file)
 	default:
-		if _, err := fs.Stat(swaggerFiles.FS, file); err != nil {
-			return echo.ErrNotFound // a problem+json 404, not the file server's plain text
-		}
+		return echo.ErrNotFound // a problem+json 404, not the file server's plain text
 	}
-	// echo-swagger picks the file from RequestURI and rewrites URL.Path; give it a copy, so
-	// the access log still names the address the client asked for.
-	orig := c.Request()
-	req := *orig
-	u := *orig.URL
-	req.URL, req.RequestURI = &u, "/docs/"+file
-	c.SetRequest(&req)
-	defer c.SetRequest(orig)
-	return swaggerUI(c)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Content-Security-Policy", docsCSP)
+	h.Set(echo.HeaderCacheControl, "public, max-age=300")
+	ctype := mime.TypeByExtension(path.Ext(file))
+	if file == "" {
+		ctype = echo.MIMETextHTMLCharsetUTF8
+	}
+	return c.Blob(http.StatusOK, ctype, body)
 }
 
 // handleDocsRedirect sends /docs to /docs/, where the page's relative links resolve.

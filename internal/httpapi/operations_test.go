@@ -24,12 +24,20 @@ func TestOperations(t *testing.T) {
 			checks: []check{header("Content-Type", "application/yaml"), bodyHas("openapi: 3.0"), bodyHas("/api/v1/usecases/{id}:")}},
 		{name: "docs redirects to docs/", req: request{path: "/docs"}, status: 301, checks: []check{header("Location", "/docs/")}},
 		{name: "swagger ui", req: request{path: "/docs/"}, status: 200,
-			checks: []check{headerHas("Content-Type", "text/html"), bodyHas(`openapi.json`), bodyLacks("doc.json"), bodyLacks("doc.yaml"), bodyHas("swagger-ui-bundle.js")}},
+			checks: []check{headerHas("Content-Type", "text/html"), bodyHas(`openapi.json`), bodyLacks("doc.json"), bodyLacks("doc.yaml"), bodyHas("swagger-ui-bundle.js"),
+				bodyHas("<title>usecat"), bodyLacks("<script>"), bodyLacks("<style"), bodyLacks("style="),
+				headerHas("Content-Security-Policy", "frame-ancestors 'none'"), headerHas("Content-Security-Policy", "script-src 'self';")}},
+		{name: "swagger ui's starter", req: request{path: "/docs/usecat-docs.js"}, status: 200,
+			checks: []check{headerHas("Content-Type", "javascript"), bodyHas(`"/openapi.json"`), bodyHas("persistAuthorization: false"), bodyLacks("petstore")}},
 		{name: "swagger ui index", req: request{path: "/docs/index.html"}, status: 200, checks: []check{bodyHas(`openapi.json`)}},
 		{name: "swagger ui assets", req: request{path: "/docs/swagger-ui.css"}, status: 200, checks: []check{headerHas("Content-Type", "text/css")}},
 		{name: "swagger ui script", req: request{path: "/docs/swagger-ui-bundle.js"}, status: 200, checks: []check{headerHas("Content-Type", "javascript")}},
 		{name: "no other files", req: request{path: "/docs/secrets.js"}, status: 404, checks: []check{problem(404)}},
 		{name: "no swag doc.json", req: request{path: "/docs/doc.json"}, status: 404, checks: []check{problem(404)}},
+		{name: "no Petstore initializer", req: request{path: "/docs/swagger-initializer.js"}, status: 404, checks: []check{problem(404)}},
+		{name: "no distribution index", req: request{path: "/docs/index.css"}, status: 404, checks: []check{problem(404)}},
+		{name: "no source maps", req: request{path: "/docs/swagger-ui-bundle.js.map"}, status: 404, checks: []check{problem(404)}},
+		{name: "no OAuth2 redirect page", req: request{path: "/docs/oauth2-redirect.html"}, status: 404, checks: []check{problem(404)}},
 	})
 }
 
