@@ -105,7 +105,7 @@ const docTemplate = `{
                 "parameters": [
                     {
                         "type": "string",
-                        "example": "djEuMTA0Mg",
+                        "example": "Acu6bS84YFO3DdAjq4Wlzrz-VQEG_KvSM40k1efqeQXOTfnQ15EMS_g5BTscnmCJ8K8_srMF--Z5WyqaGKe8d7oO58Bz",
                         "description": "The next_since of the previous answer; absent to start from the beginning",
                         "name": "since",
                         "in": "query"
@@ -3258,7 +3258,7 @@ const docTemplate = `{
                 "next_since": {
                     "description": "NextSince is the cursor to send as ` + "`" + `since` + "`" + ` next time; it never goes backwards.",
                     "type": "string",
-                    "example": "djEuMTA0Mg"
+                    "example": "Acu6bS84YFO3DdAjq4Wlzrz-VQEG_KvSM40k1efqeQXOTfnQ15EMS_g5BTscnmCJ8K8_srMF--Z5WyqaGKe8d7oO58Bz"
                 }
             }
         },

@@ -28,7 +28,7 @@ type ChangeList struct {
 	// caller saw and no longer may (deleted, or shared less widely).
 	Changes []Change `json:"changes" validate:"required"`
 	// NextSince is the cursor to send as `since` next time; it never goes backwards.
-	NextSince string `json:"next_since" example:"djEuMTA0Mg" validate:"required"`
+	NextSince string `json:"next_since" example:"Acu6bS84YFO3DdAjq4Wlzrz-VQEG_KvSM40k1efqeQXOTfnQ15EMS_g5BTscnmCJ8K8_srMF--Z5WyqaGKe8d7oO58Bz" validate:"required"`
 	// HasMore says more changes are waiting: ask again at once instead of waiting.
 	HasMore bool `json:"has_more" example:"false" validate:"required"`
 }
@@ -60,7 +60,7 @@ type Change struct {
 //	@Description	A cursor is bound to the database it came from. One from another database, or one ahead of the newest change (the server's database was restored from an older backup), is answered 410 Gone with the problem type https://usecat.dk/problems/gone: drop your copy's cursor and start again without `since`, replacing your copy with what the replay brings. See the harvesting guide: https://github.com/usecat/usecat/blob/main/docs/harvesting.md
 //	@Tags			harvesting
 //	@Produce		json
-//	@Param			since	query		string	false	"The next_since of the previous answer; absent to start from the beginning"	example(djEuMTA0Mg)
+//	@Param			since	query		string	false	"The next_since of the previous answer; absent to start from the beginning"	example(Acu6bS84YFO3DdAjq4Wlzrz-VQEG_KvSM40k1efqeQXOTfnQ15EMS_g5BTscnmCJ8K8_srMF--Z5WyqaGKe8d7oO58Bz)
 //	@Param			limit	query		int		false	"Changes per answer"															minimum(1)	maximum(1000)	default(100)
 //	@Param			wait	query		int		false	"Seconds to hold an answer without changes open (long poll)"					minimum(0)	maximum(60)		default(0)
 //	@Param			If-None-Match	header	string	false	"The ETag of the answer the caller holds; 304 while the same request would get the same answer"
