@@ -35,19 +35,20 @@ import (
 
 // foldedText is a text as the guard reads it, with the way back to the original's positions.
 type foldedText struct {
-	orig    string // the text as sent
-	decoded string // orig with percent-encoding decoded (URLs), else orig
-	s       string // decoded, folded
-	folded  bool   // s differs from decoded
+	orig     string // the text as sent
+	decoded  string // orig with percent-encoding decoded (URLs), else orig
+	s        string // decoded, folded
+	folded   bool   // s differs from decoded
+	markdown bool   // s is decoded as rendered Markdown shows it
 }
 
-// fold folds text; url says whether it is a URL, whose percent-encoding is decoded first.
-func fold(text string, url bool) foldedText {
-	f := foldedText{orig: text, decoded: text}
-	if url && strings.ContainsAny(text, "%+") {
+// fold folds text. A URL's percent-encoding is decoded first; Markdown is read as rendered.
+func fold(text string, how scanMode) foldedText {
+	f := foldedText{orig: text, decoded: text, markdown: how == scanMarkdown}
+	if how == scanURL && strings.ContainsAny(text, "%+") {
 		f.decoded = percentDecode(text)
 	}
-	f.s, f.folded = foldString(f.decoded)
+	f.s, f.folded = foldString(f.decoded, f.markdown)
 	return f
 }
 
@@ -56,7 +57,7 @@ func fold(text string, url bool) foldedText {
 func (f foldedText) position(at int) int {
 	i := at
 	if f.folded {
-		i = foldedOffset(f.decoded, at)
+		i = foldedOffset(f.decoded, at, f.markdown)
 	}
 	if len(f.decoded) != len(f.orig) {
 		i = percentOffset(f.orig, i)
@@ -70,17 +71,17 @@ func (f foldedText) position(at int) int {
 
 // foldString returns in folded, and whether that differs from in. Runs of printable ASCII, the
 // bulk of every text, are copied (or, while nothing has changed, merely passed) byte by byte.
-func foldString(in string) (string, bool) {
+func foldString(in string, markdown bool) (string, bool) {
 	var b []byte // nil while the folded text is still in itself
 	for i := 0; i < len(in); {
-		if j := plainRun(in, i); j > i {
+		if j := plainRun(in, i, markdown); j > i {
 			if b != nil {
 				b = append(b, in[i:j]...)
 			}
 			i = j
 			continue
 		}
-		out, end, same := foldStep(in, i)
+		out, end, same := foldStep(in, i, markdown)
 		switch {
 		case same && b != nil:
 			b = append(b, in[i:end]...)
@@ -99,10 +100,17 @@ func foldString(in string) (string, bool) {
 	return string(b), true
 }
 
-// plainRun returns where the run of printable ASCII other than '&' that starts at in[i] ends:
-// such bytes fold to themselves. It tests eight bytes at a time, with the "hasless" and
-// "haszero" tests of Sean Anderson's Bit Twiddling Hacks.
-func plainRun(in string, i int) int {
+// plainRun returns where the run of printable ASCII other than '&' (and Markdown's marks, in
+// Markdown) that starts at in[i] ends: such bytes fold to themselves. Outside Markdown it tests
+// eight bytes at a time, with the "hasless" and "haszero" tests of Sean Anderson's Bit
+// Twiddling Hacks.
+func plainRun(in string, i int, markdown bool) int {
+	if markdown {
+		for i < len(in) && in[i] >= ' ' && in[i] < utf8.RuneSelf && !markdownMark[in[i]] {
+			i++
+		}
+		return i
+	}
 	const (
 		ones = 0x0101010101010101
 		high = ones * 0x80
@@ -125,10 +133,10 @@ func plainRun(in string, i int) int {
 
 // foldedOffset returns the byte offset in in of the piece that folded into byte at of in's
 // folded form (len(in) past its end). It folds again, piece by piece, as foldString does.
-func foldedOffset(in string, at int) int {
+func foldedOffset(in string, at int, markdown bool) int {
 	n := 0
 	for i := 0; i < len(in); {
-		out, end, same := foldStep(in, i)
+		out, end, same := foldStep(in, i, markdown)
 		if same {
 			n += end - i
 		} else {
@@ -142,15 +150,20 @@ func foldedOffset(in string, at int) int {
 	return len(in)
 }
 
-// foldStep folds the piece of in that starts at i: an HTML character reference or one
-// character. It returns the folded piece, where the piece ends, and whether the folded piece
-// is the piece itself (then out is not set).
-func foldStep(in string, i int) (out string, end int, same bool) {
+// foldStep folds the piece of in that starts at i: an HTML character reference, a piece of
+// Markdown syntax (in Markdown) or one character. It returns the folded piece, where the piece
+// ends, and whether the folded piece is the piece itself (then out is not set).
+func foldStep(in string, i int, markdown bool) (out string, end int, same bool) {
 	c := in[i]
 	if c < utf8.RuneSelf {
 		if c == '&' {
 			if dec, end := htmlReference(in, i); end > i {
 				return foldRunes(dec), end, false
+			}
+		}
+		if markdown && markdownMark[c] {
+			if end := markdownSyntax(in, i); end > i {
+				return "", end, false
 			}
 		}
 		return "", i + 1, true
@@ -340,4 +353,53 @@ func unhex(c byte) byte {
 		return c - '0'
 	}
 	return c | 0x20 - 'a' + 10
+}
+
+// asciiPunctuation are the characters a backslash escapes in Markdown.
+const asciiPunctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+
+// markdownMark marks the bytes that may start Markdown syntax a renderer does not show.
+var markdownMark = [256]bool{'*': true, '_': true, '~': true, '`': true, '\\': true, '<': true, '[': true, ']': true, '!': true, '&': true}
+
+// markdownSyntax returns where the Markdown syntax at in[i] that a rendered page does not show
+// ends, or i when there is none: emphasis, strike-through and code-span marks, the backslash of
+// an escape, a raw HTML tag or comment (the web catalogue omits raw HTML), the brackets of a
+// link or image and its target. An autolink's brackets go, its address stays. The target of a
+// link is read where the text is read as sent. Each look ahead stops at the next bracket of its
+// kind, so every byte is looked at a bounded number of times.
+func markdownSyntax(in string, i int) int {
+	const longest = 2000
+	switch in[i] {
+	case '*', '_', '~', '`', '[':
+		return i + 1
+	case '!':
+		if i+1 < len(in) && in[i+1] == '[' {
+			return i + 1
+		}
+	case '\\':
+		if i+1 < len(in) && strings.IndexByte(asciiPunctuation, in[i+1]) >= 0 {
+			return i + 1
+		}
+	case ']':
+		if i+1 < len(in) && in[i+1] == '(' {
+			if j := strings.IndexAny(in[i+2:min(len(in), i+2+longest)], ")]\n"); j >= 0 && in[i+2+j] == ')' {
+				return i + 2 + j + 1
+			}
+		}
+		return i + 1
+	case '<':
+		j := strings.IndexAny(in[i+1:min(len(in), i+1+longest)], "<>")
+		if j < 0 || in[i+1+j] != '>' || i+1 >= len(in) {
+			return i
+		}
+		inner := in[i+1 : i+1+j]
+		if inner == "" || !(isLetter(inner[0]) || inner[0] == '/' || inner[0] == '!' || inner[0] == '?') {
+			return i
+		}
+		if !strings.ContainsAny(inner, " \t\n") && strings.ContainsAny(inner, ":@") {
+			return i + 1 // an autolink: its address shows
+		}
+		return i + 1 + j + 1
+	}
+	return i
 }

@@ -69,7 +69,7 @@ func GuardPersonalData(d *Draft) []FieldError {
 	g := guard{shared: SharingRank(d.Sharing) > 0, messages: &guardMessages}
 	g.check("title", -1, "", d.Title, scanText)
 	g.check("summary", -1, "", d.Summary, scanText)
-	g.check("description", -1, "", d.Description, scanText)
+	g.check("description", -1, "", d.Description, scanMarkdown)
 	for i, t := range d.Tags {
 		g.check("tags", i, "", t, scanText)
 	}
@@ -113,6 +113,7 @@ const (
 	scanText    scanMode = iota // free text
 	scanURL                     // a URL: percent-encoding decoded, identifiers in it spared
 	scanAddress                 // an e-mail address: its own '@' is no finding
+	scanMarkdown                // Markdown (a description): read as sent and as rendered
 )
 
 type guard struct {
@@ -122,24 +123,46 @@ type guard struct {
 }
 
 // check scans one field. The field name (list[i]sub, or list alone when i < 0) is built only
-// for a finding, so a clean draft with many tags costs no allocations.
+// for a finding, so a clean draft with many tags costs no allocations. Markdown is read twice:
+// as sent (a link's target is text there) and as a rendered page shows it.
 func (g *guard) check(list string, i int, sub, text string, how scanMode) {
 	if text == "" {
 		return
 	}
-	f := fold(text, how == scanURL)
-	found := scanPersonalData(f.s, g.shared, how)
-	for k, at := range found {
-		if at < 0 {
+	var pos [numKinds]int // 1-based character positions; 0: none
+	read := func(how scanMode) {
+		f := fold(text, how)
+		for k, at := range scanPersonalData(f.s, g.shared, how) {
+			if at < 0 {
+				continue
+			}
+			if p := f.position(at); pos[k] == 0 || p < pos[k] {
+				pos[k] = p
+			}
+		}
+	}
+	if how == scanMarkdown {
+		read(scanText)
+		if strings.ContainsAny(text, markdownMarks) {
+			read(scanMarkdown)
+		}
+	} else {
+		read(how)
+	}
+	for k, p := range pos {
+		if p == 0 {
 			continue
 		}
 		field := list
 		if i >= 0 {
 			field = list + "[" + strconv.Itoa(i) + "]" + sub
 		}
-		g.errs = append(g.errs, FieldError{Field: field, Code: FieldPersonalData, Message: fmt.Sprintf(g.messages[k], f.position(at))})
+		g.errs = append(g.errs, FieldError{Field: field, Code: FieldPersonalData, Message: fmt.Sprintf(g.messages[k], p)})
 	}
 }
+
+// markdownMarks are the characters that start Markdown syntax a rendered page does not show.
+const markdownMarks = "*_~`\\<[]!"
 
 // scanPersonalData returns the byte offset in the folded text s of the first match of each
 // kind, or -1.

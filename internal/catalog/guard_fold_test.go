@@ -103,6 +103,21 @@ func TestGuardReadsWhatReadersSee(t *testing.T) {
 		{"phone as references", "Ring &#49;&#50;345678", phone(6)},
 		{"two phones with a slash", "12345678/87654321", phone(1)},
 
+		// A description is Markdown: what a rendered page does not show does not part digits.
+		{"emphasis", "Sag 0101**90**-1234", cpr(5)},
+		{"underscores", "Sag 0101_90_-1234", cpr(5)},
+		{"strike-through marks", "Sag 0101~~90~~-1234", cpr(5)},
+		{"code span", "Sag `010190`-1234", cpr(6)},
+		{"backslash escape", "Sag 010190\\-1234", cpr(5)},
+		{"raw html tags", "Sag 0101<b></b>90-1234", cpr(5)},
+		{"raw html comment", "Sag 0101<!-- x -->90-1234", cpr(5)},
+		{"link text", "Ring [1234](https://x.dk) 5678", phone(7)},
+		{"image", "Ring ![12](x.png)34 56 78", phone(8)},
+		{"html comment in an address", "Skriv til jens<!-- -->@albertslund.dk", email(11)},
+		{"autolink", "Se <https://x.dk/?cpr=0101901234>", cpr(23)},
+		{"markdown file name", "IMG_2024_12345678.jpg", none},
+		{"markdown arithmetic", "5 * 3 = 15 og 2 * 12345678", phone(19)},
+
 		// Known limits (docs/guard.md): a date and four digits reads as a CPR number.
 		{"date and four digits", "15-01-24 1200", cpr(1)},
 
@@ -151,6 +166,16 @@ func TestGuardLetsNumbersPass(t *testing.T) {
 				t.Errorf("GuardPersonalData(%q) = %v, want none", text, findings(t, errs))
 			}
 		})
+	}
+}
+
+// TestGuardMarkdownOnlyInDescriptions checks that only the description, the one field a
+// renderer shows as Markdown, is read as rendered.
+func TestGuardMarkdownOnlyInDescriptions(t *testing.T) {
+	for _, field := range []string{"title", "summary", "vendors[0]", "models[0].name", "links[0].title"} {
+		if errs := GuardPersonalData(draftWith(field, "Sag 0101**90**-1234", SharingPublic)); len(errs) > 0 {
+			t.Errorf("%s: %v, want none", field, findings(t, errs))
+		}
 	}
 }
 
@@ -230,13 +255,14 @@ func TestGuardContactEmail(t *testing.T) {
 // TestFoldedPositionsStayInside checks that every position fold maps back lies within the
 // original text, for texts where folding grows, shrinks and drops characters.
 func TestFoldedPositionsStayInside(t *testing.T) {
-	for _, text := range []string{"", "a", "&#48;", "⑩⑩", "\u200b\u200b", "&notit;", "ﬁ0", "%30%", "%", "&#x;", "&", "&;", strings.Repeat("&#48;", 20)} {
-		for _, url := range []bool{false, true} {
-			f := fold(text, url)
+	for _, text := range []string{"", "a", "&#48;", "⑩⑩", "\u200b\u200b", "&notit;", "ﬁ0", "%30%", "%", "&#x;", "&", "&;", strings.Repeat("&#48;", 20),
+		"**1**", "<b>1</b>", "<", "<a", "[1](x)", "](", "\\", "\\-", "<!-- 1 -->2", "<https://x.dk/1>"} {
+		for _, how := range []scanMode{scanText, scanURL, scanMarkdown} {
+			f := fold(text, how)
 			n := len([]rune(text))
 			for at := 0; at < len(f.s); at++ {
 				if p := f.position(at); p < 1 || p > n {
-					t.Errorf("fold(%q, %v): byte %d of %q maps to character %d of %d", text, url, at, f.s, p, n)
+					t.Errorf("fold(%q, %v): byte %d of %q maps to character %d of %d", text, how, at, f.s, p, n)
 				}
 			}
 		}

@@ -233,6 +233,7 @@ func TestPersonalDataGuardReadsWhatReadersSee(t *testing.T) {
 			{"an e-mail address with a fullwidth at", "summary", "e-mail", "Skriv til ", "jens＠albertslund.dk", public},
 			{"an e-mail address with &commat;", "description", "e-mail", "Skriv til ", "jens&commat;albertslund.dk", catalog.SharingConsortium},
 			{"an e-mail address in a link URL", "links[0].url", "e-mail", "https://x.dk/kontakt?mail=", "jens%40albertslund.dk", public},
+			{"a CPR number parted by Markdown emphasis", "description", "CPR", "Sag ", "0101**90**-1234", public},
 			{"a phone number with dots", "description", "phone", "Ring ", "12.34.56.78", public},
 			{"a phone number with a dash", "models[0].provider", "phone", "Ring ", "1234-5678", public},
 			{"a phone number 2+3+3", "links[0].title", "phone", "Ring ", "12 345 678", public},
