@@ -110,10 +110,10 @@ func guardPublic(fields ...string) []FieldError {
 type scanMode uint8
 
 const (
-	scanText    scanMode = iota // free text
-	scanURL                     // a URL: percent-encoding decoded, identifiers in it spared
-	scanAddress                 // an e-mail address: its own '@' is no finding
-	scanMarkdown                // Markdown (a description): read as sent and as rendered
+	scanText     scanMode = iota // free text
+	scanURL                      // a URL: percent-encoding decoded, identifiers in it spared
+	scanAddress                  // an e-mail address: its own '@' is no finding
+	scanMarkdown                 // Markdown (a description): read as sent and as rendered
 )
 
 type guard struct {
