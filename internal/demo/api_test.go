@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
 	"github.com/usecat/usecat/internal/catalog"
 )
 
@@ -240,5 +242,47 @@ func TestSchemasMatchCatalog(t *testing.T) {
 				t.Error("contact_email is not required for shared use-cases")
 			}
 		})
+	}
+}
+
+// TestExamplesMatchSchemas validates the example payloads against the JSON Schemas make docs
+// writes from the catalog's rules: integrators who validate with them get the server's verdict.
+func TestExamplesMatchSchemas(t *testing.T) {
+	for _, tc := range []struct {
+		schema, example string
+		valid           bool
+	}{
+		{"draft.schema.json", "examples/create-usecase.json", true},
+		{"draft.schema.json", "examples/invalid-usecase.json", false},
+		{"usecase.schema.json", "examples/usecase.json", true},
+	} {
+		raw, err := os.ReadFile(filepath.Join(apiDir, tc.schema))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := jsonschema.NewCompiler()
+		c.AssertFormat()
+		if err := c.AddResource(tc.schema, doc); err != nil {
+			t.Fatal(err)
+		}
+		sch, err := c.Compile(tc.schema)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.schema, err)
+		}
+		ex, err := os.ReadFile(filepath.Join(apiDir, tc.example))
+		if err != nil {
+			t.Fatal(err)
+		}
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(ex))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(inst); (err == nil) != tc.valid {
+			t.Errorf("%s against %s: %v, want valid %v", tc.example, tc.schema, err, tc.valid)
+		}
 	}
 }
