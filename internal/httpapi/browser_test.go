@@ -178,8 +178,28 @@ func TestSwaggerUIInBrowser(t *testing.T) {
 			t.Errorf("%s: a lock is shown: %v; the operation needs a key: %v", op, slices.Contains(locked, op), needsKey)
 		}
 	}
+	// Authorize as a reader would through the dialog's action: the key must reach this
+	// server's requests, public reads included, and never the browser's storage.
+	authorized, err := chromedp.Run(load, chromedp.Evaluate[map[string]any](`(() => {
+		window.ui.authActions.authorize({BearerAuth: {name: "BearerAuth", schema: window.ui.specSelectors.securityDefinitions().get("BearerAuth"), value: "usecat_k0_secret"}});
+		const ic = window.ui.getConfigs().requestInterceptor;
+		return {
+			own: ic({url: "/api/v1/usecases", headers: {}}).headers.Authorization || "",
+			other: ic({url: "https://example.org/", headers: {}}).headers.Authorization || "",
+			stored: localStorage.length + sessionStorage.length,
+		};
+	})()`))
+	if err != nil {
+		t.Fatalf("authorize: %v", err)
+	}
+	if authorized["own"] != "Bearer usecat_k0_secret" || authorized["other"] != "" {
+		t.Errorf("an authorized key goes to this server as %q and elsewhere as %q", authorized["own"], authorized["other"])
+	}
 	if n, _ := page["stored"].(float64); n != 0 {
 		t.Errorf("the page keeps %v items in the browser's storage", n)
+	}
+	if n, _ := authorized["stored"].(float64); n != 0 {
+		t.Errorf("after authorizing, the page keeps %v items in the browser's storage", n)
 	}
 	// Give late scripts (syntax highlighting, model rendering) a moment to
 	// report what they would.
