@@ -3588,7 +3588,7 @@ const docTemplate = `{
                     }
                 },
                 "instance": {
-                    "description": "Instance is the path of the request that failed.",
+                    "description": "Instance is the route the failed request was for, as the OpenAPI document names it\n(/api/v1/usecases/{id}); never the path as sent, and absent for an unknown address.",
                     "type": "string",
                     "example": "/api/v1/usecases"
                 },

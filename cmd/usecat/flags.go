@@ -51,6 +51,8 @@ var (
 		Usage: "how long a kept-alive connection may wait for its next request"}
 	maxHeaderBytesFlag = &cli.IntFlag{Name: "max-header-bytes", Value: 64 << 10, Sources: cli.EnvVars("USECAT_MAX_HEADER_BYTES"),
 		Usage: "largest request line and headers, in bytes"}
+	publicURLFlag = &cli.StringFlag{Name: "public-url", Sources: cli.EnvVars("USECAT_PUBLIC_URL"),
+		Usage: "the address clients reach the server by, such as https://usecat.dk; every link the server writes starts with it (default: http://localhost and the port of --addr)"}
 	metricsAllowFlag = &cli.StringFlag{Name: "metrics-allow", Sources: cli.EnvVars("USECAT_METRICS_ALLOW"),
 		Usage: "who may read /metrics: comma-separated address ranges (CIDR) or addresses, judged like --trust-proxy says; off for nobody; empty for everyone"}
 	// pprofFlag is hidden: it is for measuring (make bench), not for running the service.

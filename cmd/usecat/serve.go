@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -25,7 +26,7 @@ func serveCommand() *cli.Command {
 		Usage: "run the HTTP API and the web catalogue (catalogue at /, Swagger UI at /docs/)",
 		Flags: []cli.Flag{addrFlag, demoFlag, readersFlag, requestTimeoutFlag, shutdownTimeoutFlag, trustProxyFlag,
 			corsFlag, rateAnonFlag, rateKeyFlag, rateBurstFlag, readHeaderTimeoutFlag, readTimeoutFlag, writeTimeoutFlag,
-			idleTimeoutFlag, maxHeaderBytesFlag, metricsAllowFlag, pprofFlag},
+			idleTimeoutFlag, maxHeaderBytesFlag, publicURLFlag, metricsAllowFlag, pprofFlag},
 		Action: serve,
 	}
 }
@@ -43,6 +44,10 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 	metricsAllow, metricsOff, err := httpapi.ParseMetricsAllow(cmd.String(metricsAllowFlag.Name))
 	if err != nil {
 		return fmt.Errorf("--metrics-allow: %w", err)
+	}
+	publicURL, err := publicURL(cmd.String(publicURLFlag.Name), cmd.String(addrFlag.Name))
+	if err != nil {
+		return fmt.Errorf("--public-url: %w", err)
 	}
 	tuneGC()
 	started := time.Now()
@@ -82,6 +87,7 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 		WriteTimeout:      cmd.Duration(writeTimeoutFlag.Name),
 		IdleTimeout:       cmd.Duration(idleTimeoutFlag.Name),
 		MaxHeaderBytes:    int(cmd.Int(maxHeaderBytesFlag.Name)),
+		PublicURL:         publicURL,
 		MetricsAllow:      metricsAllow,
 		MetricsOff:        metricsOff,
 	})
@@ -123,6 +129,23 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// publicURL checks the --public-url setting, an absolute http or https address without query
+// or fragment; unset, it is http://localhost on the port of addr.
+func publicURL(setting, addr string) (string, error) {
+	if setting == "" {
+		_, port, _ := net.SplitHostPort(addr)
+		if port == "" || port == "80" {
+			return "http://localhost", nil
+		}
+		return "http://localhost:" + port, nil
+	}
+	u, err := url.Parse(setting)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("must be an http or https address such as https://usecat.dk, without query or fragment")
+	}
+	return strings.TrimRight(u.String(), "/"), nil
 }
 
 func docsURL(a net.Addr) string {

@@ -18,6 +18,10 @@ const principalKey = "usecat.principal"
 // logs and browser history.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		values := c.Request().Header.Values(echo.HeaderAuthorization)
+		if len(values) > 1 {
+			return catalog.Errorf(catalog.ErrMalformed, "send one Authorization header, not %d", len(values))
+		}
 		h := c.Request().Header.Get(echo.HeaderAuthorization)
 		if h == "" {
 			return next(c)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -27,7 +28,8 @@ type Problem struct {
 	Status int `json:"status" example:"422" validate:"required"`
 	// Detail explains this occurrence in plain words.
 	Detail string `json:"detail" example:"the query has invalid parameters" validate:"required"`
-	// Instance is the path of the request that failed.
+	// Instance is the route the failed request was for, as the OpenAPI document names it
+	// (/api/v1/usecases/{id}); never the path as sent, and absent for an unknown address.
 	Instance string `json:"instance,omitempty" example:"/api/v1/usecases"`
 	// RequestID is the X-Request-ID of the request, to quote when asking for help.
 	RequestID string `json:"request_id,omitempty" example:"4f1c2a9b8e7d-1k3"`
@@ -121,7 +123,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 // problem describes err for the client.
 func (s *Server) problem(err error, c echo.Context) Problem {
 	req := c.Request()
-	p := Problem{Instance: req.URL.Path, RequestID: requestIDOf(c)}
+	p := Problem{Instance: routeTemplate(c.Path()), RequestID: requestIDOf(c)}
 	var (
 		ce   *catalog.Error
 		he   *echo.HTTPError
@@ -158,6 +160,18 @@ func (s *Server) problem(err error, c echo.Context) Problem {
 	}
 	p.Type, p.Title, p.Status = ProblemTypeBase+kind.slug, kind.title, kind.status
 	return p
+}
+
+// routeTemplate writes an Echo route template the way the OpenAPI document does: ":id"
+// becomes "{id}", a wildcard "*" stays.
+func routeTemplate(path string) string {
+	parts := strings.Split(path, "/")
+	for i, part := range parts {
+		if name, ok := strings.CutPrefix(part, ":"); ok {
+			parts[i] = "{" + name + "}"
+		}
+	}
+	return strings.Join(parts, "/")
 }
 
 // internal logs an unexpected error with the request id and describes it without its text.

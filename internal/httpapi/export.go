@@ -218,40 +218,6 @@ func (s *Server) contentETag(c echo.Context, p catalog.Principal, kind string, q
 	return `W/"` + base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:15]) + `"`, nil
 }
 
-// baseURL is the scheme and host the client reached the server by, for the absolute links of
-// the JSON Feed. The forwarded scheme is believed only behind a trusted proxy, and a Host
-// header that is no host name is ignored, so nobody can plant links in a cached feed.
-func (s *Server) baseURL(c echo.Context) string {
-	req := c.Request()
-	scheme := "http"
-	if req.TLS != nil {
-		scheme = "https"
-	}
-	if s.cfg.TrustProxy {
-		if p := req.Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
-			scheme = p
-		}
-	}
-	host := req.Host
-	if !saneHost(host) {
-		host = "localhost"
-	}
-	return scheme + "://" + host
-}
-
-func saneHost(h string) bool {
-	if h == "" || len(h) > 255 {
-		return false
-	}
-	for i := 0; i < len(h); i++ {
-		b := h[i]
-		if !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '.' || b == '-' || b == ':' || b == '[' || b == ']') {
-			return false
-		}
-	}
-	return true
-}
-
 type ndjsonRows struct{}
 
 func newNDJSONRows() rowWriter { return ndjsonRows{} }

@@ -98,7 +98,7 @@ func (s *Server) handleFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	base := s.baseURL(c)
+	base := s.cfg.PublicURL
 	extra := []string{base}
 	for _, o := range orgs {
 		extra = append(extra, o.ID, o.Name, o.Website) // authors come from these
@@ -119,7 +119,7 @@ func (s *Server) handleFeed(c echo.Context) error {
 	// The feed's own address keeps its filters, so a reader subscribes to the same feed.
 	self := maps.Clone(q)
 	delete(self, "cursor")
-	feedURL := base + c.Request().URL.Path
+	feedURL := base + c.Path()
 	if len(self) > 0 {
 		feedURL += "?" + self.Encode()
 	}
@@ -135,7 +135,7 @@ func (s *Server) handleFeed(c echo.Context) error {
 	if page.NextCursor != "" {
 		next := maps.Clone(q)
 		next.Set("cursor", page.NextCursor)
-		feed.NextURL = base + c.Request().URL.Path + "?" + next.Encode()
+		feed.NextURL = base + c.Path() + "?" + next.Encode()
 	}
 	names := map[string]catalog.Organisation{}
 	for _, o := range orgs {

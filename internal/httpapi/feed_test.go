@@ -80,14 +80,14 @@ func TestFeed(t *testing.T) {
 			{name: "public only, whatever the key", req: request{path: "/api/v1/feed.json", key: "editor"}, status: 200,
 				checks: []check{isJSONFeed, feedItems(newestFirst...)}},
 			{name: "filters narrow it", req: request{path: "/api/v1/feed.json?organisation=albertslund", key: "admin"}, status: 200,
-				checks: []check{isJSONFeed, feedItems("journal", "transcribe"), bodyHas(`"feed_url":"http://example.com/api/v1/feed.json?organisation=albertslund"`)}},
+				checks: []check{isJSONFeed, feedItems("journal", "transcribe"), bodyHas(`"feed_url":"http://localhost/api/v1/feed.json?organisation=albertslund"`)}},
 			{name: "a sharing filter cannot widen it", req: request{path: "/api/v1/feed.json?sharing=private", key: "admin"}, status: 200,
 				checks: []check{isJSONFeed, feedItems(newestFirst...)}},
 			{name: "pages link on", req: request{path: "/api/v1/feed.json?limit=3"}, status: 200,
-				checks: []check{isJSONFeed, feedItems(newestFirst[:3]...), bodyHas(`"next_url":"http://example.com/api/v1/feed.json?cursor=`)}},
+				checks: []check{isJSONFeed, feedItems(newestFirst[:3]...), bodyHas(`"next_url":"http://localhost/api/v1/feed.json?cursor=`)}},
 			{name: "items describe the use-case", req: request{path: "/api/v1/feed.json?organisation=albertslund&limit=1"}, status: 200,
 				checks: []check{isJSONFeed, func(t *testing.T, f *fixture, r *result) {
-					bodyHas(`"url":"http://example.com/api/v1/usecases/`+f.ids["journal"]+`"`)(t, f, r)
+					bodyHas(`"url":"http://localhost/api/v1/usecases/`+f.ids["journal"]+`"`)(t, f, r)
 				}, bodyHas(`"authors":[{"name":"Albertslund Kommune","url":"https://www.albertslund.dk"}]`),
 					bodyHas(`"tags":["journalisering","esdh"]`), bodyHas(`"content_text":"En længere beskrivelse`), bodyHas(`"date_modified":"`)}},
 			{name: "a bad filter", req: request{path: "/api/v1/feed.json?category=nonsense&limit=0"}, status: 422, checks: []check{problem(422, "category", "limit")}},

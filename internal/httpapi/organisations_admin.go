@@ -61,7 +61,7 @@ func (s *Server) handleCreateOrganisation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/organisations/"+o.ID)
+	c.Response().Header().Set(echo.HeaderLocation, s.link("/api/v1/organisations/"+o.ID))
 	return encodeJSON(c, http.StatusCreated, o)
 }
 

@@ -14,7 +14,7 @@ func TestOrganisationsAdmin(t *testing.T) {
 		path := "/api/v1/organisations/frederiksberg"
 		runWrites(t, f, []scenario{
 			{name: "add", req: request{method: "POST", path: "/api/v1/organisations", key: "admin", header: jsonHeader, body: org}, status: 201,
-				checks: []check{header("Location", path), bodyHas(`"id":"frederiksberg"`), bodyHas(`"municipality_code":"147"`)}},
+				checks: []check{header("Location", "http://localhost"+path), bodyHas(`"id":"frederiksberg"`), bodyHas(`"municipality_code":"147"`)}},
 			{name: "read it", req: request{path: path}, status: 200, checks: []check{bodyHas(`"name":"Frederiksberg Kommune"`)}},
 			{name: "add it again", req: request{method: "POST", path: "/api/v1/organisations", key: "admin", header: jsonHeader, body: org}, status: 409, checks: []check{problem(409)}},
 			{name: "add an invalid one", req: request{method: "POST", path: "/api/v1/organisations", key: "admin", header: jsonHeader,

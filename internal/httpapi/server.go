@@ -41,6 +41,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -87,6 +88,10 @@ type Config struct {
 	// Registry receives the HTTP metrics and is served on /metrics. Nil makes a fresh registry
 	// with the Go and process collectors, so several servers (tests) never clash.
 	Registry *prometheus.Registry
+	// PublicURL is the address clients reach the server by (https://usecat.dk, or with a path
+	// behind a proxy): every link the server writes starts with it (Location, Link, the JSON
+	// Feed), never with the request's Host, which a client chooses. Default http://localhost.
+	PublicURL string
 	// MetricsAllow limits /metrics to clients in these address ranges (the address as
 	// TrustProxy says); empty serves everyone. MetricsOff serves no /metrics at all.
 	MetricsAllow []netip.Prefix
@@ -143,6 +148,7 @@ func New(cfg Config) *Server {
 	cfg.WriteTimeout = cmp.Or(cfg.WriteTimeout, 30*time.Second)
 	cfg.IdleTimeout = cmp.Or(cfg.IdleTimeout, 2*time.Minute)
 	cfg.MaxHeaderBytes = cmp.Or(cfg.MaxHeaderBytes, 64<<10)
+	cfg.PublicURL = strings.TrimRight(cmp.Or(cfg.PublicURL, "http://localhost"), "/")
 	if cfg.ReadyTimeout <= 0 {
 		cfg.ReadyTimeout = time.Second
 	}
@@ -179,6 +185,9 @@ func New(cfg Config) *Server {
 	s.register()
 	return s
 }
+
+// link is the absolute address of path (which starts with '/') on this server.
+func (s *Server) link(path string) string { return s.cfg.PublicURL + path }
 
 // Handler returns the server as an http.Handler, to mount in an http.Server or httptest.
 func (s *Server) Handler() http.Handler { return s.echo }

@@ -74,7 +74,7 @@ func (s *Server) handleListUseCases(c echo.Context) error {
 	if page.NextCursor != "" {
 		buf.WriteString(`,"next_cursor":`)
 		appendJSONString(buf, page.NextCursor)
-		c.Response().Header().Set(headerLink, nextLink(c, page.NextCursor))
+		c.Response().Header().Set(headerLink, s.nextLink(c, page.NextCursor))
 	}
 	buf.WriteByte('}')
 	cacheHeaders(c)
@@ -83,10 +83,10 @@ func (s *Server) handleListUseCases(c echo.Context) error {
 
 // nextLink is the Link header (RFC 8288) of the next page: this request's address with the
 // cursor replaced, so every other parameter carries over.
-func nextLink(c echo.Context, cursor string) string {
+func (s *Server) nextLink(c echo.Context, cursor string) string {
 	q := c.Request().URL.Query()
 	q.Set("cursor", cursor)
-	return "<" + c.Request().URL.Path + "?" + q.Encode() + `>; rel="next"`
+	return "<" + s.link(c.Path()+"?"+q.Encode()) + `>; rel="next"`
 }
 
 // handleUseCaseFacets counts the matching use-cases per facet value.

@@ -77,7 +77,7 @@ func (s *Server) handleCreateUseCase(c echo.Context) error {
 		return err
 	}
 	h := c.Response().Header()
-	h.Set(echo.HeaderLocation, "/api/v1/usecases/"+doc.ID)
+	h.Set(echo.HeaderLocation, s.link("/api/v1/usecases/"+doc.ID))
 	h.Set(headerETag, versionETag(doc.Version))
 	h.Set(echo.HeaderCacheControl, "no-store")
 	return writeJSON(c, http.StatusCreated, doc.JSON)
@@ -108,7 +108,7 @@ func ifMatch(c echo.Context) (int, error) {
 	tag = strings.TrimSpace(tag)
 	v, err := strconv.Atoi(strings.Trim(tag, `"`))
 	if err != nil || !strings.HasPrefix(tag, `"`) || !strings.HasSuffix(tag, `"`) || v < 1 {
-		return 0, catalog.Errorf(catalog.ErrPreconditionFailed, "If-Match %s is not an ETag of this use-case; fetch it again", strconv.Quote(tag))
+		return 0, catalog.Errorf(catalog.ErrPreconditionFailed, `If-Match does not hold an ETag of this use-case (a version in double quotes, such as "3"); fetch it again`)
 	}
 	return v, nil
 }

@@ -39,7 +39,7 @@ func created(f *engineFixture, name, org string) check {
 	return func(t *testing.T, _ *fixture, r *result) {
 		t.Helper()
 		uc := decode[catalog.UseCase](t, r)
-		if uc.ID == "" || r.header.Get("Location") != "/api/v1/usecases/"+uc.ID {
+		if uc.ID == "" || r.header.Get("Location") != "http://localhost/api/v1/usecases/"+uc.ID {
 			t.Errorf("Location %q for id %q", r.header.Get("Location"), uc.ID)
 		}
 		if r.header.Get("ETag") != `"1"` || uc.Version != 1 {

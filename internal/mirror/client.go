@@ -38,6 +38,9 @@ var errUnknownCursor = errors.New("the server does not know the cursor")
 // an older backup since; only a fresh start lines the copy up with the server again.
 var errCursorGone = errors.New("the server's database was replaced or restored")
 
+// maxRetryAfter is the longest pause, in seconds, a server's Retry-After can ask for.
+const maxRetryAfter = 3600
+
 // retryable is a failure worth retrying, with the server's Retry-After when it sent one.
 type retryable struct {
 	err   error
@@ -95,6 +98,7 @@ func fetch(ctx context.Context, cfg Config, since string, wait time.Duration) (*
 		return &p, nil
 	case res.StatusCode == http.StatusTooManyRequests || res.StatusCode >= 500:
 		secs, _ := strconv.Atoi(res.Header.Get("Retry-After"))
+		secs = min(max(secs, 0), maxRetryAfter) // a day's pause, or a negative one, is a server's mistake
 		return nil, &retryable{err: fmt.Errorf("%s answered %s", cfg.From, res.Status), after: time.Duration(secs) * time.Second}
 	}
 	var pr problem

@@ -114,10 +114,15 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 			}
 			st.Retries++
 			sleep := jitter(backoff)
-			cfg.Logger.Warn("the server cannot be reached; retrying", "error", err, "in", sleep.Round(time.Millisecond).String())
 			if ra := retryAfter(err); ra > sleep {
 				sleep = ra
 			}
+			if cfg.Once {
+				// A server asking for an hour's pause must not keep a run from cron past its
+				// give-up time: it tries once more then, and fails if it must.
+				sleep = max(0, min(sleep, cfg.GiveUp-time.Since(failingSince)))
+			}
+			cfg.Logger.Warn("the server cannot be reached; retrying", "error", err, "in", sleep.Round(time.Millisecond).String())
 			backoff = min(backoff*2, cfg.MaxBackoff)
 			select {
 			case <-ctx.Done():

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -299,6 +300,28 @@ func TestMirrorWaitsForTheServer(t *testing.T) {
 	r := <-done
 	if r.err != nil || r.st.Retries < 2 {
 		t.Fatalf("%+v %v: want a sync after several retries", r.st, r.err)
+	}
+}
+
+// A run from cron gives up at its give-up time even when the server asks for a longer pause.
+func TestMirrorOnceCapsRetryAfter(t *testing.T) {
+	for _, retryAfter := range []string{"3600", "86400000000000", "-5", "soon"} {
+		t.Run(retryAfter, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Retry-After", retryAfter)
+				http.Error(w, "busy", http.StatusTooManyRequests)
+			}))
+			defer srv.Close()
+			start := time.Now()
+			st, err := mirror.Run(context.Background(), mirror.Config{From: srv.URL, Out: filepath.Join(t.TempDir(), "m.ndjson"), Once: true,
+				MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, GiveUp: 500 * time.Millisecond})
+			if err == nil || st.Retries == 0 {
+				t.Fatalf("%+v %v: want retries, then an error", st, err)
+			}
+			if took := time.Since(start); took > 5*time.Second {
+				t.Fatalf("gave up after %v, with a give-up time of 500 ms", took)
+			}
+		})
 	}
 }
 

@@ -77,7 +77,7 @@ func (s *Store) CreateKey(ctx context.Context, org, name string, role catalog.Ro
 			return err
 		}
 		if n == 0 {
-			return catalog.Errorf(catalog.ErrNotFound, "no organisation %q", org)
+			return catalog.Errorf(catalog.ErrNotFound, "there is no such organisation")
 		}
 		return exec(tx, `INSERT INTO api_keys (id, organisation_id, name, role, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			row.ID, row.OrganisationID, row.Name, row.Role, row.Hash, row.CreatedAt)
@@ -126,7 +126,7 @@ func (s *Store) RevokeKey(ctx context.Context, id string) error {
 				return err
 			}
 			if n == 0 {
-				return catalog.Errorf(catalog.ErrNotFound, "no key %q", id)
+				return catalog.Errorf(catalog.ErrNotFound, "there is no such key")
 			}
 		}
 		return nil

@@ -67,7 +67,7 @@ func (s *Store) FindOrganisation(ctx context.Context, id string) (*catalog.Organ
 	var r organisationRow
 	err := s.read.WithContext(ctx).Where("id = ?", id).Take(&r).Error
 	if err == gorm.ErrRecordNotFound {
-		return nil, catalog.Errorf(catalog.ErrNotFound, "no organisation %q", id)
+		return nil, catalog.Errorf(catalog.ErrNotFound, "there is no such organisation")
 	}
 	if err != nil {
 		return nil, s.translate(err)
@@ -89,7 +89,7 @@ func (s *Store) CreateOrganisation(ctx context.Context, o catalog.Organisation) 
 			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 			o.ID, o.Name, string(o.Kind), o.MunicipalityCode, o.Website, micros(o.CreatedAt))
 		if err == nil && n == 0 {
-			return catalog.Errorf(catalog.ErrConflict, "organisation %q already exists", o.ID)
+			return catalog.Errorf(catalog.ErrConflict, "an organisation with this id already exists")
 		}
 		return err
 	})
@@ -107,7 +107,7 @@ func (s *Store) UpdateOrganisation(ctx context.Context, id string, change func(*
 		err := tx.row(`SELECT id, name, kind, municipality_code, website, created_at FROM organisations WHERE id = ?`, []any{id},
 			&r.ID, &r.Name, &r.Kind, &r.MunicipalityCode, &r.Website, &r.CreatedAt)
 		if errors.Is(err, sql.ErrNoRows) {
-			return catalog.Errorf(catalog.ErrNotFound, "no organisation %q", id)
+			return catalog.Errorf(catalog.ErrNotFound, "there is no such organisation")
 		}
 		if err != nil {
 			return err

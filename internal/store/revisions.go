@@ -11,7 +11,7 @@ import (
 // A deleted use-case's revisions remain visible to admins only.
 func (s *Store) FindRevisions(ctx context.Context, p catalog.Principal, id string) ([]catalog.Revision, error) {
 	if !validID(id) {
-		return nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
+		return nil, catalog.Errorf(catalog.ErrNotFound, "there is no such use-case, or it is not visible to this key")
 	}
 	if _, err := s.FindUseCase(ctx, p, id); err != nil {
 		if catalog.ErrorCode(err) != catalog.ErrNotFound || !p.IsAdmin() {
@@ -49,7 +49,7 @@ func (s *Store) FindRevisions(ctx context.Context, p catalog.Principal, id strin
 		return nil, s.translate(err)
 	}
 	if len(out) == 0 {
-		return nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
+		return nil, catalog.Errorf(catalog.ErrNotFound, "there is no such use-case, or it is not visible to this key")
 	}
 	return out, nil
 }

@@ -190,7 +190,7 @@ func (s *Store) recordChange(tx txn, p catalog.Principal, uc *catalog.UseCase, d
 // lock, reads the use-case's row and checks p may change it at version ifVersion.
 func (s *Store) lockRow(tx txn, p catalog.Principal, id string, ifVersion int) (*usecaseRow, error) {
 	if !validID(id) {
-		return nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
+		return nil, catalog.Errorf(catalog.ErrNotFound, "there is no such use-case, or it is not visible to this key")
 	}
 	if err := s.engine.lockChanges(tx); err != nil {
 		return nil, err
@@ -204,7 +204,7 @@ func (s *Store) lockRow(tx txn, p catalog.Principal, id string, ifVersion int) (
 		err = checkWrite(p, id, r.org, r.sharing, r.version, ifVersion)
 	}
 	if err == sql.ErrNoRows {
-		return nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
+		return nil, catalog.Errorf(catalog.ErrNotFound, "there is no such use-case, or it is not visible to this key")
 	}
 	return &r, err
 }
@@ -215,7 +215,7 @@ func (s *Store) lockRow(tx txn, p catalog.Principal, id string, ifVersion int) (
 func checkWrite(p catalog.Principal, id, org string, sharing catalog.Sharing, version, ifVersion int) error {
 	switch {
 	case !p.CanSee(org, sharing):
-		return catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
+		return catalog.Errorf(catalog.ErrNotFound, "there is no such use-case, or it is not visible to this key")
 	case !p.CanEdit(org):
 		return catalog.Errorf(catalog.ErrForbidden, "this key may not change use-cases of organisation %q", org)
 	case version != ifVersion:

@@ -17,7 +17,7 @@ import (
 // FindUseCase returns one use-case p may see.
 func (s *Store) FindUseCase(ctx context.Context, p catalog.Principal, id string) (*catalog.Document, error) {
 	if !validID(id) {
-		return nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
+		return nil, catalog.Errorf(catalog.ErrNotFound, "there is no such use-case, or it is not visible to this key")
 	}
 	var d catalog.Document
 	var sharing string
@@ -25,13 +25,13 @@ func (s *Store) FindUseCase(ctx context.Context, p catalog.Principal, id string)
 		FROM usecases u JOIN revisions d ON d.pk = u.doc_pk WHERE u.id = ?`, []any{id},
 		&d.ID, &d.OrganisationID, &sharing, &d.Version, &d.JSON); err != nil {
 		if err == sql.ErrNoRows {
-			return nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
+			return nil, catalog.Errorf(catalog.ErrNotFound, "there is no such use-case, or it is not visible to this key")
 		}
 		return nil, s.translate(err)
 	}
 	d.Sharing = catalog.Sharing(sharing)
 	if !p.CanSee(d.OrganisationID, d.Sharing) {
-		return nil, catalog.Errorf(catalog.ErrNotFound, "no use-case %q", id)
+		return nil, catalog.Errorf(catalog.ErrNotFound, "there is no such use-case, or it is not visible to this key")
 	}
 	return &d, nil
 }
