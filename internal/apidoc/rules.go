@@ -201,6 +201,9 @@ func fixMergePatch(schemas openapi3.Schemas, op *openapi3.Operation) {
 	if s == nil {
 		return
 	}
+	s.Description = "A JSON Merge Patch (RFC 7396): members left out stay as they are, null removes a member " +
+		"(it takes its default), lists are replaced whole. The resource the patch leaves must satisfy every rule " +
+		"of the whole resource, such as its required members."
 	for name, p := range s.Properties {
 		if slices.Contains(s.Required, name) || p.Value == nil || p.Ref != "" {
 			continue
