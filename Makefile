@@ -104,12 +104,15 @@ clients:
 ## bench: Go benchmarks of the store and of the web catalogue's pages (on 100,000 generated
 ## use-cases, built once into var/bench/: minutes, hence the timeout) and of the HTTP layer,
 ## then the wrk load test against a real usecat serve (cmd/loadtest; it writes
-## docs/performance.md). BENCH picks benchmarks, LOADTEST_FLAGS passes flags to the load test (e.g. LOADTEST_FLAGS="-only get,search").
+## docs/performance.md), on SQLite and, when USECAT_BENCH_DB holds a postgres:// URL, again on
+## PostgreSQL. BENCH picks benchmarks, LOADTEST_FLAGS passes flags to the load test (e.g.
+## LOADTEST_FLAGS="-only get,search").
 BENCH          ?= .
 LOADTEST_FLAGS ?=
 bench:
 	$(GO) test -tags $(TAGS) -run '^$$' -bench '$(BENCH)' -benchmem -timeout 30m ./internal/store/ ./internal/httpapi/ ./internal/web/
-	$(GO) run -tags $(TAGS) ./cmd/loadtest $(LOADTEST_FLAGS)
+	$(GO) run -tags $(TAGS) ./cmd/loadtest -db "" $(LOADTEST_FLAGS)
+	@if [ -n "$$USECAT_BENCH_DB" ]; then $(GO) run -tags $(TAGS) ./cmd/loadtest -db "$$USECAT_BENCH_DB" $(LOADTEST_FLAGS); fi
 
 ## vendor-dkfds: fetch Det Fælles Designsystem at its pinned version into internal/web/assets/dkfds
 ## (needs npm; the build does not)

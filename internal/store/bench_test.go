@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -309,4 +310,28 @@ func BenchmarkFindUseCase(b *testing.B) {
 		}
 		i++
 	}
+}
+
+// BenchmarkLoadIndex reads the read index of the whole catalogue afresh, as a starting server
+// does in the background, and reports the live heap it holds.
+func BenchmarkLoadIndex(b *testing.B) {
+	s := benchStore(b)
+	ctx := context.Background()
+	var keep any
+	for b.Loop() {
+		var err error
+		if keep, err = s.LoadIndex(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	var before, after runtime.MemStats
+	keep = nil
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	keep, _ = s.LoadIndex(ctx)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(keep)
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "live-MB")
 }

@@ -16,7 +16,7 @@ type docCache struct {
 }
 
 // docCacheBytes bounds the kept documents (some 2.5 KB each).
-const docCacheBytes = 48 << 20
+const docCacheBytes = 16 << 20
 
 func newDocCache() *docCache { return &docCache{docs: map[int64]json.RawMessage{}} }
 

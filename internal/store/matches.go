@@ -30,10 +30,12 @@ type matchCache struct {
 }
 
 const (
-	matchCacheBytes = 32 << 20
-	// matchRepairMax is the most changed rows a set is brought up to date for; past it, the
-	// query runs again.
-	matchRepairMax = 1024
+	// matchQueries is how many full-text match queries run at once.
+	matchQueries    = 2
+	matchCacheBytes = 16 << 20
+	// matchRepairMax is the most changed rows a set is brought up to date for, one query a
+	// row; past it, the whole query runs again.
+	matchRepairMax = 64
 )
 
 func newMatchCache() *matchCache { return &matchCache{entries: map[string]*matchSet{}} }
@@ -89,10 +91,15 @@ func (s *Store) matching(ctx context.Context, ix *filterIndex, q ftsQuery, ranke
 	v, err, _ := s.flight.Do("match\x00"+strconv.FormatInt(seq, 10)+"\x00"+key, func() (any, error) {
 		m := &matchSet{seq: seq}
 		var list sql.NullString
-		if err := s.queryOne(shared, text, args, &list); err != nil {
+		// Listing tens of thousands of matches (and scoring them, for relevance) holds a reader
+		// connection for long; at most matchQueries at once leave the rest of the pool to the
+		// many cheap reads.
+		s.matchQueries <- struct{}{}
+		err := s.queryOne(shared, text, args, &list)
+		<-s.matchQueries
+		if err != nil {
 			return nil, s.translate(err)
 		}
-		var err error
 		m.found, m.ranks, err = parseMatches(list.String, ranked)
 		if err != nil {
 			return nil, err
@@ -119,23 +126,17 @@ func (s *Store) repairMatches(ctx context.Context, ix *filterIndex, q ftsQuery, 
 		return nil, false, nil
 	}
 	out := &matchSet{seq: seq, found: m.found.Clone()}
+	text, args := s.engine.matches(q, false, true)
 	for _, pk := range changed {
 		out.found.Remove(pk)
+		var found sql.NullString
+		if err := s.queryOne(ctx, text, append(args, int64(pk)), &found); err != nil {
+			return nil, false, s.translate(err)
+		}
+		if found.String != "" {
+			out.found.Add(pk)
+		}
 	}
-	list := make([]string, len(changed))
-	for i, pk := range changed {
-		list[i] = strconv.FormatUint(uint64(pk), 10)
-	}
-	text, args := s.engine.matches(q, false, true)
-	var found sql.NullString
-	if err := s.queryOne(ctx, text, append(args, strings.Join(list, ",")), &found); err != nil {
-		return nil, false, s.translate(err)
-	}
-	rows, _, err := parseMatches(found.String, false)
-	if err != nil {
-		return nil, false, err
-	}
-	out.found.Or(rows)
 	return out, true, nil
 }
 

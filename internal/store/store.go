@@ -47,7 +47,9 @@ type Store struct {
 	indexReady chan struct{}
 	matches    *matchCache
 	docs       *docCache
-	flight     singleflight.Group // concurrent identical questions are answered once
+	// matchQueries holds a token for each full-text match query running.
+	matchQueries chan struct{}
+	flight       singleflight.Group // concurrent identical questions are answered once
 	// noCaches turns the full-text match and document caches off, for benchmarks of the uncached path.
 	noCaches bool
 	recent   *recentDocs
@@ -110,7 +112,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Readers <= 0 {
 		cfg.Readers = 8
 	}
-	s := &Store{log: cfg.Logger, now: cfg.Clock, notify: newNotifier(), indexReady: make(chan struct{}), matches: newMatchCache(), docs: newDocCache(), recent: newRecentDocs(), touched: newTouchSet()}
+	s := &Store{log: cfg.Logger, now: cfg.Clock, notify: newNotifier(), indexReady: make(chan struct{}), matches: newMatchCache(), docs: newDocCache(), matchQueries: make(chan struct{}, matchQueries), recent: newRecentDocs(), touched: newTouchSet()}
 	gcfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, PrepareStmt: true}
 	var err error
 	if strings.HasPrefix(cfg.URL, "postgres://") || strings.HasPrefix(cfg.URL, "postgresql://") {
