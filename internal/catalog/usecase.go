@@ -2,8 +2,6 @@ package catalog
 
 import (
 	"reflect"
-	"sort"
-	"strings"
 	"time"
 )
 
@@ -93,18 +91,5 @@ func (d Draft) Clone() Draft {
 // ChangedFields names the fields (by their JSON names, sorted) whose values differ between d
 // and other. An empty list and a missing one are the same.
 func (d Draft) ChangedFields(other Draft) []string {
-	a, b := reflect.ValueOf(d), reflect.ValueOf(other)
-	var out []string
-	for i := 0; i < a.NumField(); i++ {
-		fa, fb := a.Field(i), b.Field(i)
-		if fa.Kind() == reflect.Slice && fa.Len() == 0 && fb.Len() == 0 {
-			continue
-		}
-		if !reflect.DeepEqual(fa.Interface(), fb.Interface()) {
-			name, _, _ := strings.Cut(a.Type().Field(i).Tag.Get("json"), ",")
-			out = append(out, name)
-		}
-	}
-	sort.Strings(out)
-	return out
+	return changedFields(reflect.ValueOf(d), reflect.ValueOf(other))
 }

@@ -162,7 +162,7 @@ var (
 func Vocabularies() []Vocabulary {
 	return []Vocabulary{Categories, Maturities, SharingLevels, PolicyAreas, AIActRisks,
 		PersonalDataKinds, DataLocations, AssessmentTypes, AssessmentStatuses, Hostings,
-		OrganisationKinds, Roles}
+		OrganisationKinds, Roles, Modalities, DatasetStatuses, RightsStatuses, FilteringStatuses}
 }
 
 // SharingRank orders sharing levels from least (0) to most (2) shared; -1 for unknown values.

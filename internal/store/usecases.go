@@ -36,25 +36,8 @@ func (s *Store) FindUseCase(ctx context.Context, p catalog.Principal, id string)
 	return &d, nil
 }
 
-// validID reports whether id has the form of a use-case id, so junk never reaches the database.
-func validID(id string) bool {
-	if len(id) != 36 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		switch {
-		case i == 8 || i == 13 || i == 18 || i == 23:
-			if c != '-' {
-				return false
-			}
-		case c >= '0' && c <= '9', c >= 'a' && c <= 'f':
-		default:
-			return false
-		}
-	}
-	return true
-}
+// validID reports whether id has the form of an id, so junk never reaches the database.
+func validID(id string) bool { return catalog.ValidID(id) }
 
 // FindUseCases lists a page of the use-cases p may see that match f. The in-memory index
 // (index.go) picks the page and counts the matches; the full-text index only says which rows
