@@ -202,6 +202,994 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/datasets": {
+            "get": {
+                "description": "Lists the datasets offered to Danish Foundation Models that the caller may see (anonymous callers see public ones), the most recently changed first. Filters combine: every one given must match. ` + "`" + `q` + "`" + ` finds datasets whose title, summary or description hold every word given (any case, anywhere in a word).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "datasets"
+                ],
+                "summary": "List and search datasets",
+                "operationId": "listDatasets",
+                "parameters": [
+                    {
+                        "maxLength": 500,
+                        "type": "string",
+                        "example": "byråd",
+                        "description": "Words that must all occur in the title, summary or description",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "identified",
+                            "cleaning",
+                            "offered",
+                            "delivered",
+                            "withdrawn"
+                        ],
+                        "type": "string",
+                        "description": "Only this status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "text",
+                            "speech",
+                            "parallel_text",
+                            "structured",
+                            "other"
+                        ],
+                        "type": "string",
+                        "description": "Only this modality",
+                        "name": "modality",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "da",
+                        "description": "Only datasets in this language (ISO 639-1)",
+                        "name": "language",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "private",
+                            "consortium",
+                            "public"
+                        ],
+                        "type": "string",
+                        "description": "Only this sharing level (of those the caller may see)",
+                        "name": "sharing",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "albertslund",
+                        "description": "Only datasets owned by this organisation id",
+                        "name": "organisation",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Only datasets linked to this use-case",
+                        "name": "usecase",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Datasets per page",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "The next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.DatasetList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "The address of the next page with rel=next, when there is one"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "A parameter cannot be read",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "A parameter has a value that is not allowed",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Registers a dataset owned by the key's organisation (admins may name another in ` + "`" + `organisation_id` + "`" + `), usually at status ` + "`" + `identified` + "`" + `. Unset enumerations get their defaults (` + "`" + `sharing` + "`" + `: private, ` + "`" + `status` + "`" + `: identified, ` + "`" + `rights.status` + "`" + ` and ` + "`" + `personal_data_filtering.status` + "`" + `: unknown, ` + "`" + `data_location` + "`" + `: unknown).\nThe principles gate: status ` + "`" + `offered` + "`" + ` or ` + "`" + `delivered` + "`" + ` needs ` + "`" + `rights.status` + "`" + ` cleared, ` + "`" + `personal_data_filtering.status` + "`" + ` filtered (with a ` + "`" + `method` + "`" + `) or not_needed, ` + "`" + `data_location` + "`" + ` eu_eea and a ` + "`" + `licence` + "`" + ` (an SPDX identifier or other). Each unmet principle is one error in the 422 answer, with the code ` + "`" + `principle_rights` + "`" + `, ` + "`" + `principle_personal_data` + "`" + `, ` + "`" + `principle_eu` + "`" + ` or ` + "`" + `principle_licence` + "`" + `.\nEach of ` + "`" + `usecase_ids` + "`" + ` must name a use-case the key can see. Texts pass the personal-data guard as for use-cases (docs/guard.md). With an ` + "`" + `Idempotency-Key` + "`" + `, a retry with the same body within 24 hours returns the first answer again.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "datasets"
+                ],
+                "summary": "Register a dataset",
+                "operationId": "createDataset",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "4b0c6f2e-retry-1",
+                        "description": "Makes retries safe: any unique string of up to 255 characters",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "description": "The new dataset",
+                        "name": "dataset",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/catalog.DatasetDraft"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/catalog.Dataset"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "The dataset's version in double quotes"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "The new dataset's address"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "The body is not JSON, or has unknown fields or fields of the wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "No API key, or not a valid one",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key may not create datasets (for this organisation)",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "The body is larger than 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "The body is not application/json",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values, an unmet principle, personal data in what readers see, or an Idempotency-Key reused with another body",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/datasets/changes": {
+            "get": {
+                "description": "The datasets' own change feed, with the contract of the use-case feed (` + "`" + `GET /api/v1/changes` + "`" + `): each dataset the caller may see once, at its latest change, tombstones for datasets the caller saw and no longer may, nothing about datasets the caller never could see, no change missed while many writers commit, ` + "`" + `wait` + "`" + ` for a long poll, and 410 Gone for a cursor from another database or ahead of its newest change. Its cursors are its own. See the harvesting guide: https://github.com/usecat/usecat/blob/main/docs/harvesting.md",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "datasets"
+                ],
+                "summary": "Follow every change to datasets (the harvest feed of datasets)",
+                "operationId": "listDatasetChanges",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "djEuMTA0Mg",
+                        "description": "The next_since of the previous answer; absent to start from the beginning",
+                        "name": "since",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 1000,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 100,
+                        "description": "Changes per answer",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 60,
+                        "minimum": 0,
+                        "type": "integer",
+                        "default": 0,
+                        "description": "Seconds to hold an answer without changes open (long poll)",
+                        "name": "wait",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "The ETag of the answer the caller holds; 304 while the same request would get the same answer",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.DatasetChangeList"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Changes exactly when the answer to the same request does"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "Nothing new since the answer whose ETag was sent",
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Changes exactly when the answer to the same request does"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "since, limit or wait cannot be read",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "410": {
+                        "description": "The cursor belongs to another database or is ahead of its newest change: start again without since",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "limit or wait is out of range",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests; wait as Retry-After says",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/datasets/facets": {
+            "get": {
+                "description": "Answers the consortium's question \"how many datasets are offered, in which languages and modalities, from whom\": counts of the datasets the caller may see that match the filters (the same as for the list), per value of each facet. A dataset in several languages counts once under each.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "datasets"
+                ],
+                "summary": "Count datasets per status, modality, language and organisation",
+                "operationId": "countDatasetFacets",
+                "parameters": [
+                    {
+                        "maxLength": 500,
+                        "type": "string",
+                        "description": "Words that must all occur in the title, summary or description",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "identified",
+                            "cleaning",
+                            "offered",
+                            "delivered",
+                            "withdrawn"
+                        ],
+                        "type": "string",
+                        "description": "Only this status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "text",
+                            "speech",
+                            "parallel_text",
+                            "structured",
+                            "other"
+                        ],
+                        "type": "string",
+                        "description": "Only this modality",
+                        "name": "modality",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "da",
+                        "description": "Only datasets in this language (ISO 639-1)",
+                        "name": "language",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "private",
+                            "consortium",
+                            "public"
+                        ],
+                        "type": "string",
+                        "description": "Only this sharing level (of those the caller may see)",
+                        "name": "sharing",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "albertslund",
+                        "description": "Only datasets owned by this organisation id",
+                        "name": "organisation",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Only datasets linked to this use-case",
+                        "name": "usecase",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/catalog.DatasetFacets"
+                        }
+                    },
+                    "400": {
+                        "description": "A parameter cannot be read",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "A parameter has a value that is not allowed",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/datasets/{id}": {
+            "get": {
+                "description": "Returns one dataset with its version as ` + "`" + `ETag` + "`" + `; ` + "`" + `If-None-Match` + "`" + ` with that ETag gives 304 while it is unchanged. A dataset the caller may not see does not exist for them: 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "datasets"
+                ],
+                "summary": "Get one dataset",
+                "operationId": "getDataset",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "example": "01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e60",
+                        "description": "Dataset id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "example": "\"3\"",
+                        "description": "ETags the caller holds; 304 when one is current",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/catalog.Dataset"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "The dataset's version in double quotes"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "The caller's copy is current",
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "The dataset's version in double quotes"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No dataset with this id, or not one the caller may see",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Replaces every writable field; fields left out get their defaults. Needs ` + "`" + `If-Match` + "`" + ` with the ETag of the version being replaced: 428 without it, 412 when someone changed the dataset meanwhile. The principles gate applies to the new state.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "datasets"
+                ],
+                "summary": "Replace a dataset",
+                "operationId": "replaceDataset",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "example": "01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e60",
+                        "description": "Dataset id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "example": "\"3\"",
+                        "description": "The ETag of the version being replaced",
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "description": "The dataset's new content",
+                        "name": "dataset",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/catalog.DatasetDraft"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/catalog.Dataset"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "The new version in double quotes"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "The body is not JSON, or has unknown fields or fields of the wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "No API key, or not a valid one",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key may not change this dataset",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No dataset with this id that the key may see",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "The dataset changed since the version in If-Match",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "The body is larger than 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "The body is not application/json",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values, an unmet principle, or personal data in what readers see",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "If-Match is missing",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Deletes a dataset record. Needs ` + "`" + `If-Match` + "`" + ` like PUT. Its revisions stay, visible to admins, and the datasets' change feed reports a tombstone. A dataset DFM should no longer use is better moved to status ` + "`" + `withdrawn` + "`" + `, which keeps the record.",
+                "tags": [
+                    "datasets"
+                ],
+                "summary": "Delete a dataset",
+                "operationId": "deleteDataset",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "example": "01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e60",
+                        "description": "Dataset id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "example": "\"3\"",
+                        "description": "The ETag of the version being deleted",
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "Deleted"
+                    },
+                    "401": {
+                        "description": "No API key, or not a valid one",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key may not delete this dataset",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No dataset with this id that the key may see",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "The dataset changed since the version in If-Match",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "If-Match is missing",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Applies a JSON Merge Patch (RFC 7396): members present are set, ` + "`" + `null` + "`" + ` resets a member to its default, objects (` + "`" + `size` + "`" + `, ` + "`" + `rights` + "`" + `, ` + "`" + `personal_data_filtering` + "`" + `) are merged member by member and lists are replaced whole. Needs ` + "`" + `If-Match` + "`" + ` like PUT. Moving the status on (` + "`" + `{\"status\": \"offered\"}` + "`" + `) or changing a principle's field of an offered dataset runs the principles gate again.",
+                "consumes": [
+                    "application/json",
+                    "application/merge-patch+json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "datasets"
+                ],
+                "summary": "Change some fields of a dataset",
+                "operationId": "patchDataset",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "example": "01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e60",
+                        "description": "Dataset id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "example": "\"3\"",
+                        "description": "The ETag of the version being changed",
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "description": "The fields to change (a JSON Merge Patch)",
+                        "name": "patch",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.DatasetPatch"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/catalog.Dataset"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "The new version in double quotes"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "The body is not JSON, or has unknown fields or fields of the wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "No API key, or not a valid one",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key may not change this dataset",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No dataset with this id that the key may see",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "The dataset changed since the version in If-Match",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "The body is larger than 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "The body is neither application/merge-patch+json nor application/json",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values, an unmet principle, or personal data in what readers see",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "If-Match is missing",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/datasets/{id}/revisions": {
+            "get": {
+                "description": "Every change to the dataset, oldest first, with the full state after it: the record that the principles were checked when it was offered. A revision is listed only when the dataset was then shared widely enough for the caller to see it; a deleted dataset's revisions remain visible to admins.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "datasets"
+                ],
+                "summary": "A dataset's history",
+                "operationId": "listDatasetRevisions",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "example": "01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e60",
+                        "description": "Dataset id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.DatasetRevisionList"
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No dataset with this id, or not one the caller may see",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/export.csv": {
             "get": {
                 "description": "Streams every use-case the caller may see that matches the filters (the same as for the list; no paging) as CSV for spreadsheets: UTF-8 with a byte-order mark, RFC 4180 quoting, a header row, one row per use-case. Lists are joined with \"; \" in one cell; models, links and impact assessments are written out readably in one cell. A cell that begins with =, +, - or @ (or a tab or carriage return) gets a leading apostrophe, so no spreadsheet runs it as a formula.\nThe ` + "`" + `ETag` + "`" + ` changes whenever anything the caller may see changes; send it back in ` + "`" + `If-None-Match` + "`" + ` to get 304 until then.",
@@ -2564,6 +3552,302 @@ const docTemplate = `{
                 }
             }
         },
+        "catalog.Dataset": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "data_location",
+                "description",
+                "id",
+                "languages",
+                "modality",
+                "personal_data_filtering",
+                "rights",
+                "sharing",
+                "size",
+                "status",
+                "summary",
+                "title",
+                "updated_at",
+                "usecase_ids",
+                "version"
+            ],
+            "properties": {
+                "contact_email": {
+                    "type": "string",
+                    "example": "data@albertslund.dk"
+                },
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2025-09-02T17:00:00Z"
+                },
+                "data_location": {
+                    "type": "string",
+                    "example": "eu_eea"
+                },
+                "delivered_at": {
+                    "type": "string",
+                    "example": "2025-11-20"
+                },
+                "description": {
+                    "type": "string",
+                    "example": "Optagelserne er offentlige på kommunens hjemmeside. ..."
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "example": "01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e60"
+                },
+                "languages": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "da"
+                    ]
+                },
+                "licence": {
+                    "type": "string",
+                    "example": "CC-BY-4.0"
+                },
+                "modality": {
+                    "type": "string",
+                    "example": "speech"
+                },
+                "organisation_id": {
+                    "type": "string",
+                    "example": "albertslund"
+                },
+                "personal_data_filtering": {
+                    "$ref": "#/definitions/catalog.Filtering"
+                },
+                "published_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2025-09-03T08:15:00Z"
+                },
+                "rights": {
+                    "$ref": "#/definitions/catalog.Rights"
+                },
+                "sharing": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/catalog.Sharing"
+                        }
+                    ],
+                    "example": "public"
+                },
+                "size": {
+                    "$ref": "#/definitions/catalog.DatasetSize"
+                },
+                "status": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/catalog.DatasetStatus"
+                        }
+                    ],
+                    "example": "offered"
+                },
+                "summary": {
+                    "type": "string",
+                    "example": "Lyd og ordret tekst fra 96 offentlige byrådsmøder, rettet af en medarbejder."
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Transskriberede byrådsmøder 2019-2024"
+                },
+                "updated_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2025-09-03T08:15:00Z"
+                },
+                "usecase_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f"
+                    ]
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 3
+                }
+            }
+        },
+        "catalog.DatasetDraft": {
+            "type": "object",
+            "required": [
+                "data_location",
+                "description",
+                "languages",
+                "modality",
+                "personal_data_filtering",
+                "rights",
+                "sharing",
+                "size",
+                "status",
+                "summary",
+                "title",
+                "usecase_ids"
+            ],
+            "properties": {
+                "contact_email": {
+                    "type": "string",
+                    "example": "data@albertslund.dk"
+                },
+                "data_location": {
+                    "type": "string",
+                    "example": "eu_eea"
+                },
+                "delivered_at": {
+                    "type": "string",
+                    "example": "2025-11-20"
+                },
+                "description": {
+                    "type": "string",
+                    "example": "Optagelserne er offentlige på kommunens hjemmeside. ..."
+                },
+                "languages": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "da"
+                    ]
+                },
+                "licence": {
+                    "type": "string",
+                    "example": "CC-BY-4.0"
+                },
+                "modality": {
+                    "type": "string",
+                    "example": "speech"
+                },
+                "organisation_id": {
+                    "type": "string",
+                    "example": "albertslund"
+                },
+                "personal_data_filtering": {
+                    "$ref": "#/definitions/catalog.Filtering"
+                },
+                "rights": {
+                    "$ref": "#/definitions/catalog.Rights"
+                },
+                "sharing": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/catalog.Sharing"
+                        }
+                    ],
+                    "example": "public"
+                },
+                "size": {
+                    "$ref": "#/definitions/catalog.DatasetSize"
+                },
+                "status": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/catalog.DatasetStatus"
+                        }
+                    ],
+                    "example": "offered"
+                },
+                "summary": {
+                    "type": "string",
+                    "example": "Lyd og ordret tekst fra 96 offentlige byrådsmøder, rettet af en medarbejder."
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Transskriberede byrådsmøder 2019-2024"
+                },
+                "usecase_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f"
+                    ]
+                }
+            }
+        },
+        "catalog.DatasetFacets": {
+            "type": "object",
+            "required": [
+                "language",
+                "modality",
+                "organisation",
+                "status",
+                "total"
+            ],
+            "properties": {
+                "language": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.Count"
+                    }
+                },
+                "modality": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.Count"
+                    }
+                },
+                "organisation": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.Count"
+                    }
+                },
+                "status": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.Count"
+                    }
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 18
+                }
+            }
+        },
+        "catalog.DatasetSize": {
+            "type": "object",
+            "properties": {
+                "audio_hours": {
+                    "type": "number",
+                    "example": 310.5
+                },
+                "bytes": {
+                    "type": "integer",
+                    "example": 51000000000
+                },
+                "documents": {
+                    "type": "integer",
+                    "example": 96
+                },
+                "tokens": {
+                    "type": "integer",
+                    "example": 4200000
+                }
+            }
+        },
+        "catalog.DatasetStatus": {
+            "type": "string",
+            "enum": [
+                "offered",
+                "delivered"
+            ],
+            "x-enum-varnames": [
+                "StatusOffered",
+                "StatusDelivered"
+            ]
+        },
         "catalog.Draft": {
             "type": "object",
             "required": [
@@ -2760,6 +4044,22 @@ const docTemplate = `{
                 }
             }
         },
+        "catalog.Filtering": {
+            "type": "object",
+            "required": [
+                "status"
+            ],
+            "properties": {
+                "method": {
+                    "type": "string",
+                    "example": "Navne og CPR-numre fjernet med DaAnonymization og kontrolleret ved stikprøver."
+                },
+                "status": {
+                    "type": "string",
+                    "example": "filtered"
+                }
+            }
+        },
         "catalog.ImpactAssessment": {
             "type": "object",
             "required": [
@@ -2951,6 +4251,26 @@ const docTemplate = `{
                 "version": {
                     "type": "integer",
                     "example": 2
+                }
+            }
+        },
+        "catalog.Rights": {
+            "type": "object",
+            "required": [
+                "status"
+            ],
+            "properties": {
+                "holder": {
+                    "type": "string",
+                    "example": "Albertslund Kommune"
+                },
+                "note": {
+                    "type": "string",
+                    "example": "Byrådet besluttede 12. marts 2025 at stille optagelserne til rådighed."
+                },
+                "status": {
+                    "type": "string",
+                    "example": "cleared"
                 }
             }
         },
@@ -3275,6 +4595,249 @@ const docTemplate = `{
                 "secret": {
                     "type": "string",
                     "example": "usecat_k0123456789abcdef_3q2-7wFh1vXbQ0aZrT9mYc4uLk8sNd6eJp5gHi2oWx0"
+                }
+            }
+        },
+        "httpapi.DatasetChange": {
+            "type": "object",
+            "required": [
+                "deleted",
+                "id",
+                "seq"
+            ],
+            "properties": {
+                "dataset": {
+                    "$ref": "#/definitions/catalog.Dataset"
+                },
+                "deleted": {
+                    "type": "boolean",
+                    "example": false
+                },
+                "deleted_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2025-09-03T08:15:00Z"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "example": "01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e60"
+                },
+                "seq": {
+                    "type": "integer",
+                    "example": 1043
+                }
+            }
+        },
+        "httpapi.DatasetChangeList": {
+            "type": "object",
+            "required": [
+                "changes",
+                "has_more",
+                "next_since"
+            ],
+            "properties": {
+                "changes": {
+                    "description": "Changes are the datasets changed after ` + "`" + `since` + "`" + ` that the caller may see, oldest change\nfirst, each once at its latest change.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.DatasetChange"
+                    }
+                },
+                "has_more": {
+                    "description": "HasMore says more changes are waiting: ask again at once.",
+                    "type": "boolean",
+                    "example": false
+                },
+                "next_since": {
+                    "description": "NextSince is the cursor to send as ` + "`" + `since` + "`" + ` next time.",
+                    "type": "string",
+                    "example": "djEuMTA0Mg"
+                }
+            }
+        },
+        "httpapi.DatasetList": {
+            "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
+            "properties": {
+                "items": {
+                    "description": "Items are the datasets of this page, the most recently changed first.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/catalog.Dataset"
+                    }
+                },
+                "next_cursor": {
+                    "description": "NextCursor fetches the next page; absent on the last page.",
+                    "type": "string",
+                    "example": "djEuZGF0YXNldHM"
+                },
+                "total": {
+                    "description": "Total is how many datasets match the filters, on all pages together.",
+                    "type": "integer",
+                    "example": 18
+                }
+            }
+        },
+        "httpapi.DatasetPatch": {
+            "type": "object",
+            "required": [
+                "data_location",
+                "description",
+                "languages",
+                "modality",
+                "personal_data_filtering",
+                "rights",
+                "sharing",
+                "size",
+                "status",
+                "summary",
+                "title",
+                "usecase_ids"
+            ],
+            "properties": {
+                "contact_email": {
+                    "type": "string",
+                    "example": "data@albertslund.dk"
+                },
+                "data_location": {
+                    "type": "string",
+                    "example": "eu_eea"
+                },
+                "delivered_at": {
+                    "type": "string",
+                    "example": "2025-11-20"
+                },
+                "description": {
+                    "type": "string",
+                    "example": "Optagelserne er offentlige på kommunens hjemmeside. ..."
+                },
+                "languages": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "da"
+                    ]
+                },
+                "licence": {
+                    "type": "string",
+                    "example": "CC-BY-4.0"
+                },
+                "modality": {
+                    "type": "string",
+                    "example": "speech"
+                },
+                "organisation_id": {
+                    "type": "string",
+                    "example": "albertslund"
+                },
+                "personal_data_filtering": {
+                    "$ref": "#/definitions/catalog.Filtering"
+                },
+                "rights": {
+                    "$ref": "#/definitions/catalog.Rights"
+                },
+                "sharing": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/catalog.Sharing"
+                        }
+                    ],
+                    "example": "public"
+                },
+                "size": {
+                    "$ref": "#/definitions/catalog.DatasetSize"
+                },
+                "status": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/catalog.DatasetStatus"
+                        }
+                    ],
+                    "example": "offered"
+                },
+                "summary": {
+                    "type": "string",
+                    "example": "Lyd og ordret tekst fra 96 offentlige byrådsmøder, rettet af en medarbejder."
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Transskriberede byrådsmøder 2019-2024"
+                },
+                "usecase_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f"
+                    ]
+                }
+            }
+        },
+        "httpapi.DatasetRevision": {
+            "type": "object",
+            "required": [
+                "changed_at",
+                "changed_fields",
+                "deleted",
+                "key_name",
+                "organisation_id",
+                "version"
+            ],
+            "properties": {
+                "changed_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2025-09-03T08:15:00Z"
+                },
+                "changed_fields": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "status",
+                        "licence"
+                    ]
+                },
+                "dataset": {
+                    "$ref": "#/definitions/catalog.Dataset"
+                },
+                "deleted": {
+                    "type": "boolean",
+                    "example": false
+                },
+                "key_name": {
+                    "type": "string",
+                    "example": "Datateamet"
+                },
+                "organisation_id": {
+                    "type": "string",
+                    "example": "albertslund"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 2
+                }
+            }
+        },
+        "httpapi.DatasetRevisionList": {
+            "type": "object",
+            "required": [
+                "items"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.DatasetRevision"
+                    }
                 }
             }
         },
@@ -3807,6 +5370,10 @@ const docTemplate = `{
         {
             "description": "Municipal AI use-cases: list, search, count, read, and for editors create, change and delete.",
             "name": "use-cases"
+        },
+        {
+            "description": "Datasets the members offer Danish Foundation Models, from identified to delivered, with the principles gate (rights cleared, personal data filtered, kept in the EU/EEA, a licence), their change feed and their facets.",
+            "name": "datasets"
         },
         {
             "description": "For the consortium and other harvesters: the lossless change feed, the JSON Feed and the streamed exports.",

@@ -21,6 +21,8 @@ var (
 		Usage: "NDJSON file to keep the copy in; the feed cursor is kept beside it in <out>.state.json"}
 	mirrorWaitFlag = &cli.DurationFlag{Name: "wait", Value: 30 * time.Second, Sources: cli.EnvVars("USECAT_MIRROR_WAIT"),
 		Usage: "how long each request waits for news (long poll, at most 60s)"}
+	mirrorDatasetsFlag = &cli.BoolFlag{Name: "datasets", Sources: cli.EnvVars("USECAT_MIRROR_DATASETS"),
+		Usage: "mirror the datasets (GET /api/v1/datasets/changes) instead of the use-cases; use another --out"}
 	mirrorOnceFlag = &cli.BoolFlag{Name: "once", Sources: cli.EnvVars("USECAT_MIRROR_ONCE"),
 		Usage: "sync to the end of the feed and exit (for cron), instead of following it; gives up after 5 minutes without the server"}
 )
@@ -33,19 +35,20 @@ func mirrorCommand() *cli.Command {
 			"which is always replaced whole (never half-written). A restart resumes from the cursor saved\n" +
 			"beside it; an unreachable server is retried with growing, jittered waits. SIGTERM or Ctrl-C\n" +
 			"saves and stops. See docs/harvesting.md.",
-		Flags: []cli.Flag{mirrorFromFlag, mirrorKeyFlag, mirrorOutFlag, mirrorWaitFlag, mirrorOnceFlag},
+		Flags: []cli.Flag{mirrorFromFlag, mirrorKeyFlag, mirrorOutFlag, mirrorWaitFlag, mirrorOnceFlag, mirrorDatasetsFlag},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			log, err := stderrLogger(cmd)
 			if err != nil {
 				return err
 			}
 			st, err := mirror.Run(ctx, mirror.Config{
-				From:   cmd.String(mirrorFromFlag.Name),
-				Key:    cmd.String(mirrorKeyFlag.Name),
-				Out:    cmd.String(mirrorOutFlag.Name),
-				Wait:   cmd.Duration(mirrorWaitFlag.Name),
-				Once:   cmd.Bool(mirrorOnceFlag.Name),
-				Logger: log,
+				From:     cmd.String(mirrorFromFlag.Name),
+				Key:      cmd.String(mirrorKeyFlag.Name),
+				Out:      cmd.String(mirrorOutFlag.Name),
+				Wait:     cmd.Duration(mirrorWaitFlag.Name),
+				Once:     cmd.Bool(mirrorOnceFlag.Name),
+				Datasets: cmd.Bool(mirrorDatasetsFlag.Name),
+				Logger:   log,
 			})
 			if err != nil {
 				return fmt.Errorf("mirror: %w", err)

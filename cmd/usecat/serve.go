@@ -72,6 +72,7 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 		Keys:           st,
 		Changes:        st,
 		Backups:        st,
+		Datasets:       st,
 		Pinger:         st,
 		Web:            site,
 		Logger:         log,

@@ -2,6 +2,7 @@ package apidoc
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -29,12 +30,16 @@ var ruleTargets = []struct {
 	{"catalog.Organisation", catalog.OrganisationRules, false, nil},
 	{"httpapi.NewKey", catalog.KeyRules, true, nil},
 	{"catalog.Key", catalog.KeyRules, false, nil},
+	{"catalog.DatasetDraft", catalog.DatasetRules, true, nil},
+	{"httpapi.DatasetPatch", catalog.DatasetRules, true, nil},
+	{"catalog.Dataset", catalog.DatasetRules, false, nil},
 }
 
 // alwaysSent are members a response always carries although the request form may leave them
 // out: the server fills them in.
 var alwaysSent = map[string][]string{
 	"catalog.UseCase": {"organisation_id"},
+	"catalog.Dataset": {"organisation_id"},
 }
 
 // fixRules writes the catalog's rules into the components they describe, turns the bodies of
@@ -59,12 +64,21 @@ func fixRules(doc *openapi3.T) error {
 		}
 		slices.Sort(ref.Value.Required)
 	}
-	if d := schemas["catalog.Draft"]; d != nil && d.Value != nil {
+	for _, name := range []string{"catalog.Draft", "catalog.DatasetDraft"} {
+		d := schemas[name]
+		if d == nil || d.Value == nil {
+			continue
+		}
 		d.Value.AnyOf = openapi3.SchemaRefs{
 			{Value: &openapi3.Schema{Required: []string{"contact_email"}}},
 			{Value: &openapi3.Schema{Properties: openapi3.Schemas{
 				"sharing": {Value: &openapi3.Schema{Enum: []any{catalog.ContactRequiredUnless}}},
 			}}},
+		}
+	}
+	if d := schemas["catalog.DatasetDraft"]; d != nil && d.Value != nil {
+		for _, c := range catalog.DatasetConditions {
+			d.Value.AllOf = append(d.Value.AllOf, conditionSchema(c, catalog.DatasetRules))
 		}
 	}
 	for _, item := range doc.Paths.Map() {
@@ -205,7 +219,12 @@ func fixMergePatch(schemas openapi3.Schemas, op *openapi3.Operation) {
 		"(it takes its default), lists are replaced whole. The resource the patch leaves must satisfy every rule " +
 		"of the whole resource, such as its required members."
 	for name, p := range s.Properties {
-		if slices.Contains(s.Required, name) || p.Value == nil || p.Ref != "" {
+		if slices.Contains(s.Required, name) || p.Value == nil {
+			continue
+		}
+		if p.Ref != "" {
+			// A reference takes no siblings in OpenAPI 3.0, so a nullable object wraps it.
+			s.Properties[name] = &openapi3.SchemaRef{Value: &openapi3.Schema{Nullable: true, AllOf: openapi3.SchemaRefs{p}}}
 			continue
 		}
 		p.Value.Nullable = true
@@ -237,4 +256,50 @@ func fixRefs(doc *openapi3.T) {
 			}
 		}
 	}
+}
+
+// conditionSchema states a rule spanning members: either the condition's member holds none of
+// its values (left out, it holds its default, which is never one of them), or every member it
+// needs is there, holding one of the values listed.
+func conditionSchema(c catalog.Condition, rules []catalog.Rule) *openapi3.SchemaRef {
+	var others []any
+	for _, r := range rules {
+		if r.Member == c.Member {
+			for _, v := range r.Enum {
+				if !slices.Contains(c.In, v) {
+					others = append(others, v)
+				}
+			}
+		}
+	}
+	then := &openapi3.Schema{}
+	for _, m := range slices.Sorted(maps.Keys(c.Then)) {
+		leaf := &openapi3.Schema{}
+		for _, v := range c.Then[m] {
+			leaf.Enum = append(leaf.Enum, v)
+		}
+		then.AllOf = append(then.AllOf, &openapi3.SchemaRef{Value: memberSchema(m, leaf, true)})
+	}
+	return &openapi3.SchemaRef{Value: &openapi3.Schema{
+		Description: fmt.Sprintf("When %s is %s: %s (%s).", c.Member, strings.Join(c.In, " or "), strings.Join(slices.Sorted(maps.Keys(c.Then)), ", "), c.Code),
+		AnyOf: openapi3.SchemaRefs{
+			{Value: memberSchema(c.Member, &openapi3.Schema{Enum: others}, false)},
+			{Value: then},
+		},
+	}}
+}
+
+// memberSchema is the schema of an object whose member at path ("rights.status") has schema leaf;
+// with required, every member on the way must be present.
+func memberSchema(path string, leaf *openapi3.Schema, required bool) *openapi3.Schema {
+	name, rest, deeper := strings.Cut(path, ".")
+	inner := leaf
+	if deeper {
+		inner = memberSchema(rest, leaf, required)
+	}
+	s := &openapi3.Schema{Properties: openapi3.Schemas{name: {Value: inner}}}
+	if required {
+		s.Required = []string{name}
+	}
+	return s
 }

@@ -13,22 +13,22 @@ import (
 // dataset a member offers Danish Foundation Models (DFM), from "we have something" to "DFM
 // has it", with the principles that make it fit to share.
 type DatasetDraft struct {
-	OrganisationID        string          `json:"organisation_id,omitempty" example:"albertslund"`
-	Title                 string          `json:"title" example:"Transskriberede byrådsmøder 2019-2024"`
-	Summary               string          `json:"summary" example:"Lyd og ordret tekst fra 96 offentlige byrådsmøder, rettet af en medarbejder."`
-	Description           string          `json:"description" example:"Optagelserne er offentlige på kommunens hjemmeside. ..."`
-	Modality              Modality        `json:"modality" example:"speech"`
-	Languages             []string        `json:"languages" example:"da"`
-	Size                  DatasetSize     `json:"size"`
-	Licence               string          `json:"licence,omitempty" example:"CC-BY-4.0"`
-	Rights                Rights          `json:"rights"`
-	PersonalDataFiltering Filtering       `json:"personal_data_filtering"`
-	DataLocation          DataLocation    `json:"data_location" example:"eu_eea"`
-	Status                DatasetStatus   `json:"status" example:"offered"`
-	DeliveredAt           string          `json:"delivered_at,omitempty" example:"2025-11-20"`
-	UseCaseIDs            []string        `json:"usecase_ids" example:"01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f"`
-	Sharing               Sharing         `json:"sharing" example:"public"`
-	ContactEmail          string          `json:"contact_email,omitempty" example:"data@albertslund.dk"`
+	OrganisationID        string        `json:"organisation_id,omitempty" example:"albertslund"`
+	Title                 string        `json:"title" example:"Transskriberede byrådsmøder 2019-2024"`
+	Summary               string        `json:"summary" example:"Lyd og ordret tekst fra 96 offentlige byrådsmøder, rettet af en medarbejder."`
+	Description           string        `json:"description" example:"Optagelserne er offentlige på kommunens hjemmeside. ..."`
+	Modality              Modality      `json:"modality" example:"speech"`
+	Languages             []string      `json:"languages" example:"da"`
+	Size                  DatasetSize   `json:"size"`
+	Licence               string        `json:"licence,omitempty" example:"CC-BY-4.0"`
+	Rights                Rights        `json:"rights"`
+	PersonalDataFiltering Filtering     `json:"personal_data_filtering"`
+	DataLocation          DataLocation  `json:"data_location" example:"eu_eea"`
+	Status                DatasetStatus `json:"status" example:"offered"`
+	DeliveredAt           string        `json:"delivered_at,omitempty" example:"2025-11-20"`
+	UseCaseIDs            []string      `json:"usecase_ids" example:"01936f5e-7c1a-7b3e-9f2d-3a1b2c3d4e5f"`
+	Sharing               Sharing       `json:"sharing" example:"public"`
+	ContactEmail          string        `json:"contact_email,omitempty" example:"data@albertslund.dk"`
 }
 
 // DatasetSize is how large a dataset is, in whichever units apply.
@@ -131,7 +131,7 @@ type DatasetService interface {
 	// ExportDatasets calls fn with every dataset p may see that matches f, newest change first.
 	ExportDatasets(ctx context.Context, p Principal, f DatasetFilter, fn func(doc json.RawMessage) error) error
 	// DatasetChanges is the datasets' own change feed, with the use-case feed's contract.
-	DatasetChanges() ChangeService
+	DatasetChanges() Feed
 }
 
 // DatasetFilter selects datasets. The zero value selects everything the reader may see.

@@ -29,7 +29,7 @@ var DatasetRules = []Rule{
 	{Member: "modality", Required: true, Enum: Modalities.Values()},
 	{Member: "languages", Required: true, MaxItems: DatasetLanguagesMax, Note: "At least one ISO 639-1 code, usually da; the server trims and lower-cases them."},
 	{Member: "languages[]", Enum: LanguageCodes(), Component: "catalog.LanguageCode", Note: "An ISO 639-1 language code."},
-	{Member: "licence", MaxLength: 100, Note: "An SPDX licence identifier (e.g. CC-BY-4.0, CC0-1.0, MIT) or other. Required before the dataset is offered."},
+	{Member: "licence", Enum: Licences(), Component: "catalog.Licence", Note: "An identifier of the SPDX licence list (e.g. CC-BY-4.0, CC0-1.0, MIT; the server also takes them in other letter case) or other. Required before the dataset is offered."},
 	{Member: "rights", Note: "Whether the rights holders approved the dataset for training Danish Foundation Models."},
 	{Member: "rights.status", Enum: RightsStatuses.Values(), Default: DefaultRightsStatus},
 	{Member: "rights.holder", MaxLength: ShortTextMax},
@@ -44,6 +44,30 @@ var DatasetRules = []Rule{
 	{Member: "usecase_ids[]", Format: "uuid"},
 	{Member: "sharing", Enum: SharingLevels.Values(), Default: DefaultSharing, Note: "private: the owning organisation; consortium: every API key; public: everyone."},
 	{Member: "contact_email", Format: "email", Note: "A function mailbox, not a person's. Required unless sharing is private."},
+}
+
+// Condition is a rule that spans members: when Member holds one of In, every member of Then
+// must be present and, where values are listed, hold one of them. Validate enforces the
+// dataset conditions below; the OpenAPI document states them (internal/apidoc).
+type Condition struct {
+	Member string
+	In     []string
+	Then   map[string][]string
+	Code   string // the field error code when Then is not met
+}
+
+// gatedStatuses are the statuses the principles gate guards.
+var gatedStatuses = []string{string(StatusOffered), string(StatusDelivered)}
+
+// DatasetConditions are the rules of a dataset draft that span members: the principles gate
+// (one condition per principle) and the members some values need.
+var DatasetConditions = []Condition{
+	{Member: "status", In: gatedStatuses, Then: map[string][]string{"rights.status": {"cleared"}}, Code: PrincipleRights},
+	{Member: "status", In: gatedStatuses, Then: map[string][]string{"personal_data_filtering.status": {"filtered", "not_needed"}}, Code: PrinciplePersonalData},
+	{Member: "status", In: gatedStatuses, Then: map[string][]string{"data_location": {"eu_eea"}}, Code: PrincipleEU},
+	{Member: "status", In: gatedStatuses, Then: map[string][]string{"licence": nil}, Code: PrincipleLicence},
+	{Member: "status", In: []string{string(StatusDelivered)}, Then: map[string][]string{"delivered_at": nil}, Code: FieldRequired},
+	{Member: "personal_data_filtering.status", In: []string{"filtered"}, Then: map[string][]string{"personal_data_filtering.method": nil}, Code: FieldRequired},
 }
 
 // Normalize tidies a dataset draft the way the server promises: trimmed text, languages
@@ -77,22 +101,20 @@ func (d *DatasetDraft) Normalize() {
 	if ok, id := spdxID(d.Licence); ok {
 		d.Licence = id
 	}
-	langs := make([]string, 0, len(d.Languages))
-	for _, l := range d.Languages {
-		l = strings.ToLower(strings.TrimSpace(l))
-		if !slices.Contains(langs, l) {
-			langs = append(langs, l)
+	d.Languages = lowerUnique(d.Languages)
+	d.UseCaseIDs = lowerUnique(d.UseCaseIDs)
+}
+
+// lowerUnique returns list trimmed, lower-cased and without repeats, in its order.
+func lowerUnique(list []string) []string {
+	out := make([]string, 0, len(list))
+	for _, v := range list {
+		v = strings.ToLower(strings.TrimSpace(v))
+		if !slices.Contains(out, v) {
+			out = append(out, v)
 		}
 	}
-	d.Languages = langs
-	ids := make([]string, 0, len(d.UseCaseIDs))
-	for _, id := range d.UseCaseIDs {
-		id = strings.ToLower(strings.TrimSpace(id))
-		if !slices.Contains(ids, id) {
-			ids = append(ids, id)
-		}
-	}
-	d.UseCaseIDs = ids
+	return out
 }
 
 // Validate checks a normalized dataset draft against DESIGN 3.6, the principles gate and the
@@ -190,7 +212,7 @@ const (
 // dataset at any other status. Validate runs it on every write, so changing one of its fields
 // on an offered dataset checks it again.
 func PrinciplesGate(d *DatasetDraft) []FieldError {
-	if d.Status != StatusOffered && d.Status != StatusDelivered {
+	if !slices.Contains(gatedStatuses, string(d.Status)) {
 		return nil
 	}
 	var fe FieldErrors
@@ -237,6 +259,10 @@ var spdxIndex = func() map[string]string {
 	}
 	return m
 }()
+
+// Licences lists what a dataset's licence may be: the SPDX licence list's identifiers and
+// LicenceOther.
+func Licences() []string { return append(strings.Fields(spdxLicences), LicenceOther) }
 
 // spdxID reports whether id is an SPDX licence identifier (case-insensitive, as SPDX says) and
 // returns it as the list spells it.

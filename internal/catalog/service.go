@@ -45,6 +45,8 @@ type Revision struct {
 	Deleted        bool            `json:"deleted" example:"false"`
 	ChangedFields  []string        `json:"changed_fields" example:"title,summary"`
 	UseCase        json.RawMessage `json:"usecase,omitempty" swaggertype:"object" extensions:"x-ref=catalog.UseCase"`
+	// Dataset is the dataset after the change, in a dataset's revisions.
+	Dataset json.RawMessage `json:"dataset,omitempty" swaggerignore:"true"`
 }
 
 // OrganisationService reads and manages organisations.
@@ -91,10 +93,20 @@ type Change struct {
 	Deleted   bool            `json:"deleted" example:"false"`
 	DeletedAt *time.Time      `json:"deleted_at,omitempty" format:"date-time"`
 	UseCase   json.RawMessage `json:"usecase,omitempty" swaggertype:"object"`
+	// Dataset is the dataset, in the datasets' feed.
+	Dataset json.RawMessage `json:"dataset,omitempty" swaggerignore:"true"`
 }
 
-// ChangeService serves the change feed (DESIGN 4.4).
+// ChangeService serves the use-cases' change feed (DESIGN 4.4) and exports.
 type ChangeService interface {
+	Feed
+	// ExportUseCases calls fn with every use-case p may see that matches f (sort and cursor
+	// apply, limit does not), one at a time, without holding them all in memory.
+	ExportUseCases(ctx context.Context, p Principal, f Filter, fn func(doc json.RawMessage) error) error
+}
+
+// Feed is one change feed (DESIGN 4.4): the use-cases' or the datasets'.
+type Feed interface {
 	// FindChanges returns changes after since that p may see, oldest first.
 	FindChanges(ctx context.Context, p Principal, since int64, limit int) (changes []Change, last int64, more bool, err error)
 	// SealSince makes the opaque cursor a client sends back to get the changes after seq.
@@ -109,7 +121,4 @@ type ChangeService interface {
 	// LatestChange returns the sequence number of the newest change p could see: it moves
 	// whenever anything p sees, or saw, changes, so feeds and exports use it for ETags.
 	LatestChange(ctx context.Context, p Principal) (int64, error)
-	// ExportUseCases calls fn with every use-case p may see that matches f (sort and cursor
-	// apply, limit does not), one at a time, without holding them all in memory.
-	ExportUseCases(ctx context.Context, p Principal, f Filter, fn func(doc json.RawMessage) error) error
 }

@@ -177,6 +177,7 @@ func newFixture(t *testing.T, cfg httpapi.Config) *fixture {
 	if cfg.Backups == nil {
 		cfg.Backups = st
 	}
+	cfg.Datasets = st
 	if cfg.Pinger == nil {
 		cfg.Pinger = st
 	}

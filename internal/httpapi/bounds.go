@@ -71,6 +71,8 @@ func buildShape(t reflect.Type, path string, limits map[string]int, names map[st
 		return &shape{kind: '"', max: bound(catalog.ShortTextMax)}
 	case reflect.Bool:
 		return &shape{kind: 't'}
+	case reflect.Int, reflect.Int64, reflect.Float64:
+		return &shape{kind: '0'}
 	case reflect.Slice:
 		return &shape{kind: '[', max: bound(catalog.ListMax), items: buildShape(t.Elem(), path+"[]", limits, names)}
 	case reflect.Struct:
@@ -226,6 +228,8 @@ func (sc *scanner) value(sh *shape, path string) {
 		sc.text(sh, path)
 	case (k == 't' || k == 'f') && sh.kind == 't':
 		sc.token()
+	case k == '0' && sh.kind == '0':
+		sc.skip()
 	case k == '[' && sh.kind == '[':
 		sc.list(sh, path)
 	case k == '{' && sh.kind == '{':
@@ -237,7 +241,7 @@ func (sc *scanner) value(sh *shape, path string) {
 }
 
 // skip reads past the next value without looking at it, except that a number far longer than
-// any sensible one stops the scan: no field is a number.
+// any sensible one stops the scan.
 func (sc *scanner) skip() {
 	if sc.dec.PeekKind() == '0' && sc.longNumber() {
 		sc.fail(catalog.FieldMalformed, "holds a number of more than %d digits, so the rest was not read", maxNumberLen)

@@ -77,15 +77,20 @@ type Change struct {
 //	@Failure		503		{object}	Problem	"The database is unavailable or the request took too long"
 //	@Router			/api/v1/changes [get]
 func (s *Server) handleListChanges(c echo.Context) error {
-	cursor, limit, wait, fe := parseChangesQuery(c.QueryParams())
 	if s.cfg.Changes == nil {
 		return errNoFeed
 	}
+	return s.serveFeed(c, s.cfg.Changes, "usecase")
+}
+
+// serveFeed answers a request for a page of feed, whose records go in member.
+func (s *Server) serveFeed(c echo.Context, feed catalog.Feed, member string) error {
+	cursor, limit, wait, fe := parseChangesQuery(c.QueryParams())
 	ctx, p := c.Request().Context(), principal(c)
 	var since int64
 	if cursor != "" {
 		var err error
-		since, err = s.openSince(ctx, cursor)
+		since, err = openSince(ctx, feed, cursor, s.cfg.RequestTimeout)
 		var ce *catalog.Error
 		switch {
 		case errors.As(err, &ce) && len(ce.Fields) > 0:
@@ -103,21 +108,21 @@ func (s *Server) handleListChanges(c echo.Context) error {
 		// still wakes this request.
 		var wake <-chan struct{}
 		if wait > 0 {
-			wake = s.cfg.Changes.WaitForChange()
+			wake = feed.WaitForChange()
 		}
-		changes, last, more, err := s.findChanges(ctx, p, since, limit)
+		changes, last, more, err := findChanges(ctx, feed, p, since, limit, s.cfg.RequestTimeout)
 		if err != nil {
 			return err
 		}
 		left := time.Until(deadline)
 		if len(changes) > 0 || left <= 0 {
-			return writeChanges(c, changes, s.cfg.Changes.SealSince(last), more)
+			return writeChanges(c, member, changes, feed.SealSince(last), more)
 		}
-		switch s.awaitChange(ctx, wake, left) {
+		switch awaitChange(ctx, feed, wake, left) {
 		case gone:
 			return ctx.Err()
 		case shuttingDown:
-			return writeChanges(c, nil, s.cfg.Changes.SealSince(last), false)
+			return writeChanges(c, member, nil, feed.SealSince(last), false)
 		case timeUp:
 			// One last look, in case a wake-up went missing (another process's commit while
 			// the store's listener was reconnecting).
@@ -127,18 +132,18 @@ func (s *Server) handleListChanges(c echo.Context) error {
 }
 
 // openSince opens the since cursor within the ordinary request timeout.
-func (s *Server) openSince(ctx context.Context, cursor string) (int64, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.RequestTimeout)
+func openSince(ctx context.Context, feed catalog.Feed, cursor string, timeout time.Duration) (int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	return s.cfg.Changes.OpenSince(ctx, cursor)
+	return feed.OpenSince(ctx, cursor)
 }
 
 // findChanges reads one page of the feed within the ordinary request timeout: the route's own
 // timeout is stretched for the long poll, but one query must not be.
-func (s *Server) findChanges(ctx context.Context, p catalog.Principal, since int64, limit int) ([]catalog.Change, int64, bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.RequestTimeout)
+func findChanges(ctx context.Context, feed catalog.Feed, p catalog.Principal, since int64, limit int, timeout time.Duration) ([]catalog.Change, int64, bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	return s.cfg.Changes.FindChanges(ctx, p, since, limit)
+	return feed.FindChanges(ctx, p, since, limit)
 }
 
 // Why a long poll stopped waiting.
@@ -152,13 +157,13 @@ const (
 // awaitChange blocks until wake fires, the time is up or the client goes away. The service
 // tells of its shutdown by a wake-up channel that is already closed when taken afresh (a commit
 // replaces the channel with an open one).
-func (s *Server) awaitChange(ctx context.Context, wake <-chan struct{}, left time.Duration) int {
+func awaitChange(ctx context.Context, feed catalog.Feed, wake <-chan struct{}, left time.Duration) int {
 	timer := time.NewTimer(left)
 	defer timer.Stop()
 	select {
 	case <-wake:
 		select {
-		case <-s.cfg.Changes.WaitForChange():
+		case <-feed.WaitForChange():
 			return shuttingDown
 		default:
 			return woken
@@ -174,7 +179,7 @@ var errNoFeed = catalog.Errorf(catalog.ErrUnavailable, "the change feed is not a
 
 // writeChanges splices the stored documents into the answer rather than decode and re-encode
 // them: a harvest moves the whole catalogue through here.
-func writeChanges(c echo.Context, changes []catalog.Change, next string, more bool) error {
+func writeChanges(c echo.Context, member string, changes []catalog.Change, next string, more bool) error {
 	buf := getBuffer()
 	defer putBuffer(buf)
 	buf.WriteString(`{"changes":[`)
@@ -192,8 +197,12 @@ func writeChanges(c echo.Context, changes []catalog.Change, next string, more bo
 			buf.WriteString(`"}`)
 			continue
 		}
-		buf.WriteString(`,"deleted":false,"usecase":`)
-		buf.Write(ch.UseCase)
+		buf.WriteString(`,"deleted":false,"` + member + `":`)
+		if ch.Dataset != nil {
+			buf.Write(ch.Dataset)
+		} else {
+			buf.Write(ch.UseCase)
+		}
 		buf.WriteByte('}')
 	}
 	buf.WriteString(`],"next_since":"`)

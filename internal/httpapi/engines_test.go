@@ -143,6 +143,11 @@ func newEngineFixture(t *testing.T, engine, dbURL string, cfg httpapi.Config, cl
 		}
 		f.name(s.name, doc.ID)
 	}
+	council, err := st.CreateDataset(ctx, seeder, councilDataset(f.ids["transcribe"]), nil)
+	if err != nil {
+		t.Fatalf("seed a dataset: %+v", err)
+	}
+	f.name("council", council.ID)
 	driver, dsn := "pgx", dbURL
 	if engine == "sqlite" {
 		driver, dsn = "sqlite3", "file:"+dbURL+"?mode=ro&_busy_timeout=10000"
@@ -151,11 +156,31 @@ func newEngineFixture(t *testing.T, engine, dbURL string, cfg httpapi.Config, cl
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.raw.Close() })
-	cfg.UseCases, cfg.Organisations, cfg.Keys, cfg.Changes, cfg.Backups, cfg.Pinger = st, st, st, st, st, st
+	cfg.UseCases, cfg.Organisations, cfg.Keys, cfg.Changes, cfg.Backups, cfg.Pinger, cfg.Datasets = st, st, st, st, st, st, st
 	cfg.Logger = slog.New(slog.NewTextHandler(f.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	f.srv = httpapi.New(cfg)
 	f.h = f.srv.Handler()
 	return f
+}
+
+// councilDataset is the dataset every engine fixture holds: offered to DFM, public, linked to
+// the use-case usecase.
+func councilDataset(usecase string) catalog.DatasetDraft {
+	return catalog.DatasetDraft{
+		OrganisationID:        "albertslund",
+		Title:                 "Transskriberede byrådsmøder",
+		Summary:               "Lyd og rettet udskrift af offentlige byrådsmøder i Albertslund.",
+		Modality:              "speech",
+		Languages:             []string{"da"},
+		Licence:               "CC-BY-4.0",
+		Rights:                catalog.Rights{Status: "cleared", Holder: "Albertslund Kommune"},
+		PersonalDataFiltering: catalog.Filtering{Status: "filtered", Method: "Navne på borgere fjernet."},
+		DataLocation:          "eu_eea",
+		Status:                "offered",
+		UseCaseIDs:            []string{usecase},
+		Sharing:               "public",
+		ContactEmail:          "data@albertslund.dk",
+	}
 }
 
 // seedDraft is the draft newFixture stores for s.
@@ -240,11 +265,16 @@ func (f *engineFixture) doWith(t *testing.T, r request, edit func(*http.Request)
 // snapshotQueries read every row a write can touch, in a fixed order, on both engines.
 // api_keys.last_used_at is left out: reading with a key records its use, by design.
 var snapshotQueries = map[string]string{
-	"organisations":    `SELECT id, name, kind, municipality_code, website, created_at FROM organisations ORDER BY id`,
-	"changes":          `SELECT usecase_id, seq, organisation_id, sharing, changed_at, deleted_at, public_seq, public_at, shared_seq, shared_at FROM changes ORDER BY seq`,
-	"revisions":        `SELECT usecase_id, version, changed_at, key_id, key_name, key_org, owner_org, sharing, deleted, changed_fields, doc FROM revisions ORDER BY usecase_id, version`,
-	"api_keys":         `SELECT id, organisation_id, name, role, hash, created_at, revoked_at FROM api_keys ORDER BY id`,
-	"idempotency_keys": `SELECT key_id, idem_key, request_hash, usecase_id, created_at FROM idempotency_keys ORDER BY key_id, idem_key`,
+	"organisations":            `SELECT id, name, kind, municipality_code, website, created_at FROM organisations ORDER BY id`,
+	"changes":                  `SELECT usecase_id, seq, organisation_id, sharing, changed_at, deleted_at, public_seq, public_at, shared_seq, shared_at FROM changes ORDER BY seq`,
+	"revisions":                `SELECT usecase_id, version, changed_at, key_id, key_name, key_org, owner_org, sharing, deleted, changed_fields, doc FROM revisions ORDER BY usecase_id, version`,
+	"api_keys":                 `SELECT id, organisation_id, name, role, hash, created_at, revoked_at FROM api_keys ORDER BY id`,
+	"idempotency_keys":         `SELECT key_id, idem_key, request_hash, usecase_id, created_at FROM idempotency_keys ORDER BY key_id, idem_key`,
+	"datasets":                 `SELECT pk, id, organisation_id, status, modality, sharing, languages, usecase_ids, search_text, version, created_at, updated_at, doc_pk FROM datasets ORDER BY pk`,
+	"dataset_changes":          `SELECT dataset_id, seq, organisation_id, sharing, changed_at, deleted_at, public_seq, public_at, shared_seq, shared_at FROM dataset_changes ORDER BY seq`,
+	"dataset_revisions":        `SELECT dataset_id, version, changed_at, key_id, key_name, key_org, owner_org, sharing, deleted, changed_fields, doc FROM dataset_revisions ORDER BY dataset_id, version`,
+	"dataset_departures":       `SELECT dataset_id, organisation_id, seq, departed_at FROM dataset_departures ORDER BY dataset_id, organisation_id`,
+	"dataset_idempotency_keys": `SELECT key_id, idem_key, request_hash, dataset_id, created_at FROM dataset_idempotency_keys ORDER BY key_id, idem_key`,
 }
 
 // snapshot is the content of the database: per table, its row count and a hash of its rows.

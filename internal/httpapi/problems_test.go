@@ -67,6 +67,9 @@ var problemCases = []struct {
 	{key: "listChanges 410", req: request{path: "/api/v1/changes?since=" + foreignSince}},
 	{key: "backupDatabase 501", cfg: httpapi.Config{Backups: postgresBackups{}}, req: request{method: "POST", path: "/api/v1/admin/backup", key: "admin"}},
 	{key: "me 401", req: request{path: "/api/v1/me"}},
+	{key: "createDataset 422", req: request{method: "POST", path: "/api/v1/datasets", key: "editor", header: jsonBody,
+		body: `{"title":"Byrådsmøder","summary":"Lyd og udskrift af offentlige byrådsmøder.","modality":"speech","languages":["da"],"status":"offered","sharing":"public","contact_email":"data@albertslund.dk"}`}},
+	{key: "listDatasetChanges 410", path: func(f *fixture) string { return "/api/v1/datasets/changes?since=" + f.store.SealSince(1<<40) }},
 }
 
 // foreignSince is a feed cursor sealed by another database, as a harvester holds after the

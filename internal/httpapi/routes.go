@@ -54,6 +54,17 @@ func (s *Server) routes() []route {
 		{method: http.MethodPatch, path: "/api/v1/usecases/:id", handler: s.handlePatchUseCase, access: editors},
 		{method: http.MethodDelete, path: "/api/v1/usecases/:id", handler: s.handleDeleteUseCase, access: editors},
 		{method: http.MethodGet, path: "/api/v1/me", handler: s.handleMe, access: anyKey},
+
+		// Datasets offered to Danish Foundation Models (datasets.go, datasets_write.go).
+		{method: http.MethodGet, path: "/api/v1/datasets", handler: s.handleListDatasets, access: anyone},
+		{method: http.MethodGet, path: "/api/v1/datasets/facets", handler: s.handleDatasetFacets, access: anyone},
+		{method: http.MethodGet, path: "/api/v1/datasets/changes", handler: s.handleListDatasetChanges, access: anyone, timeout: maxWait*time.Second + s.cfg.RequestTimeout},
+		{method: http.MethodGet, path: "/api/v1/datasets/:id", handler: s.handleGetDataset, access: anyone},
+		{method: http.MethodGet, path: "/api/v1/datasets/:id/revisions", handler: s.handleListDatasetRevisions, access: anyone},
+		{method: http.MethodPost, path: "/api/v1/datasets", handler: s.handleCreateDataset, access: editors},
+		{method: http.MethodPut, path: "/api/v1/datasets/:id", handler: s.handleReplaceDataset, access: editors},
+		{method: http.MethodPatch, path: "/api/v1/datasets/:id", handler: s.handlePatchDataset, access: editors},
+		{method: http.MethodDelete, path: "/api/v1/datasets/:id", handler: s.handleDeleteDataset, access: editors},
 		{method: http.MethodPost, path: "/api/v1/organisations", handler: s.handleCreateOrganisation, access: admins},
 		{method: http.MethodPatch, path: "/api/v1/organisations/:id", handler: s.handlePatchOrganisation, access: admins},
 		{method: http.MethodGet, path: "/api/v1/organisations/:id/keys", handler: s.handleListKeys, access: admins},

@@ -19,6 +19,8 @@
 //	@BasePath					/
 //	@tag.name					use-cases
 //	@tag.description			Municipal AI use-cases: list, search, count, read, and for editors create, change and delete.
+//	@tag.name					datasets
+//	@tag.description			Datasets the members offer Danish Foundation Models, from identified to delivered, with the principles gate (rights cleared, personal data filtered, kept in the EU/EEA, a licence), their change feed and their facets.
 //	@tag.name					harvesting
 //	@tag.description			For the consortium and other harvesters: the lossless change feed, the JSON Feed and the streamed exports.
 //	@tag.name					organisations
@@ -69,7 +71,10 @@ type Config struct {
 	Changes catalog.ChangeService
 	// Backups copies the live database for admins; nil answers that this server makes none.
 	Backups catalog.BackupService
-	Pinger  Pinger
+	// Datasets reads and writes the datasets offered to Danish Foundation Models; nil answers
+	// their routes with 503.
+	Datasets catalog.DatasetService
+	Pinger   Pinger
 	// Web serves the public web catalogue's pages (internal/web) at / and /en/; nil serves
 	// none.
 	Web    http.Handler

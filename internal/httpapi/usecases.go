@@ -59,7 +59,12 @@ func (s *Server) handleListUseCases(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// The items are stored already encoded; splice them in rather than decode and re-encode.
+	return s.writePage(c, page)
+}
+
+// writePage answers with one page of a list. The items are stored already encoded; it splices
+// them in rather than decode and re-encode.
+func (s *Server) writePage(c echo.Context, page *catalog.Page) error {
 	buf := getBuffer()
 	defer putBuffer(buf)
 	buf.WriteString(`{"items":[`)

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
@@ -51,6 +52,13 @@ const maxIdempotencyKey = 255
 //	@Failure		503				{object}	Problem		"The database is unavailable or the request took too long"
 //	@Router			/api/v1/usecases [post]
 func (s *Server) handleCreateUseCase(c echo.Context) error {
+	return create(s, c, "/api/v1/usecases/", draftShape, s.cfg.UseCases.CreateUseCase)
+}
+
+// create runs the POST of a record whose draft is a D: the Idempotency-Key, the body checked
+// against sh, and an answer with Location and ETag.
+func create[D any](s *Server, c echo.Context, base string, sh *shape,
+	store func(context.Context, catalog.Principal, D, *catalog.Idempotency) (*catalog.Document, error)) error {
 	var idem *catalog.Idempotency
 	if key := c.Request().Header.Get("Idempotency-Key"); key != "" {
 		if len(key) > maxIdempotencyKey || !printableASCII(key) {
@@ -64,20 +72,20 @@ func (s *Server) handleCreateUseCase(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var d catalog.Draft
-	if err := decodeStrict(body, &d, draftShape); err != nil {
+	var d D
+	if err := decodeStrict(body, &d, sh); err != nil {
 		return err
 	}
 	if idem != nil {
 		h := sha256.Sum256(body)
 		idem.RequestHash = hex.EncodeToString(h[:])
 	}
-	doc, err := s.cfg.UseCases.CreateUseCase(c.Request().Context(), principal(c), d, idem)
+	doc, err := store(c.Request().Context(), principal(c), d, idem)
 	if err != nil {
 		return err
 	}
 	h := c.Response().Header()
-	h.Set(echo.HeaderLocation, s.link("/api/v1/usecases/"+doc.ID))
+	h.Set(echo.HeaderLocation, s.link(base+doc.ID))
 	h.Set(headerETag, versionETag(doc.Version))
 	h.Set(echo.HeaderCacheControl, "no-store")
 	return writeJSON(c, http.StatusCreated, doc.JSON)
@@ -189,9 +197,17 @@ func (s *Server) handlePatchUseCase(c echo.Context) error {
 // the version in If-Match, and stores change(current draft, body) unless the use-case has
 // moved on meanwhile.
 func (s *Server) update(c echo.Context, accepted []string, change func(current catalog.Draft, body []byte) (catalog.Draft, error)) error {
+	return update(s, c, errNoUseCase, draftShape, accepted, s.cfg.UseCases.UpdateUseCase, change)
+}
+
+// update runs a PUT or PATCH of a record whose draft is a D; notFound answers an id that
+// cannot name one.
+func update[D any](s *Server, c echo.Context, notFound error, sh *shape, accepted []string,
+	store func(context.Context, catalog.Principal, string, int, func(D) (D, error)) (*catalog.Document, error),
+	change func(current D, body []byte) (D, error)) error {
 	id, ok := useCaseID(c.Param("id"))
 	if !ok {
-		return errNoUseCase
+		return notFound
 	}
 	version, err := ifMatch(c)
 	if err != nil {
@@ -202,11 +218,11 @@ func (s *Server) update(c echo.Context, accepted []string, change func(current c
 		return err
 	}
 	// Checked here, before the store does any work; change decodes it there.
-	if err := scanBody(body, draftShape); err != nil {
+	if err := scanBody(body, sh); err != nil {
 		return err
 	}
-	doc, err := s.cfg.UseCases.UpdateUseCase(c.Request().Context(), principal(c), id, version,
-		func(current catalog.Draft) (catalog.Draft, error) { return change(current, body) })
+	doc, err := store(c.Request().Context(), principal(c), id, version,
+		func(current D) (D, error) { return change(current, body) })
 	if err != nil {
 		return err
 	}
@@ -235,15 +251,20 @@ func (s *Server) update(c echo.Context, accepted []string, change func(current c
 //	@Failure		503			{object}	Problem	"The database is unavailable or the request took too long"
 //	@Router			/api/v1/usecases/{id} [delete]
 func (s *Server) handleDeleteUseCase(c echo.Context) error {
+	return remove(c, errNoUseCase, s.cfg.UseCases.DeleteUseCase)
+}
+
+// remove runs a DELETE; notFound answers an id that cannot name a record.
+func remove(c echo.Context, notFound error, store func(context.Context, catalog.Principal, string, int) error) error {
 	id, ok := useCaseID(c.Param("id"))
 	if !ok {
-		return errNoUseCase
+		return notFound
 	}
 	version, err := ifMatch(c)
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.UseCases.DeleteUseCase(c.Request().Context(), principal(c), id, version); err != nil {
+	if err := store(c.Request().Context(), principal(c), id, version); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

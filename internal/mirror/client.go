@@ -12,12 +12,14 @@ import (
 	"time"
 )
 
-// page is one answer of GET /api/v1/changes.
+// page is one answer of GET /api/v1/changes or GET /api/v1/datasets/changes: each change
+// carries its record as usecase or as dataset.
 type page struct {
 	Changes []struct {
 		ID      string          `json:"id"`
 		Deleted bool            `json:"deleted"`
 		UseCase json.RawMessage `json:"usecase"`
+		Dataset json.RawMessage `json:"dataset"`
 	} `json:"changes"`
 	NextSince string `json:"next_since"`
 	HasMore   bool   `json:"has_more"`
@@ -70,7 +72,7 @@ func fetch(ctx context.Context, cfg Config, since string, wait time.Duration) (*
 	// The server holds the request up to wait; allow that and as long again for the answer.
 	ctx, cancel := context.WithTimeout(ctx, 2*wait+30*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, cfg.From+"/api/v1/changes?"+q.Encode(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, cfg.From+cfg.feed()+"?"+q.Encode(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrPermanent, err)
 	}
@@ -114,4 +116,12 @@ func fetch(ctx context.Context, cfg Config, since string, wait time.Duration) (*
 		}
 	}
 	return nil, fmt.Errorf("%w: %s answered %s: %s", ErrPermanent, cfg.From, res.Status, pr.Detail)
+}
+
+// feed is the path of the change feed the mirror follows.
+func (cfg Config) feed() string {
+	if cfg.Datasets {
+		return "/api/v1/datasets/changes"
+	}
+	return "/api/v1/changes"
 }

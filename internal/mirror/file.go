@@ -91,9 +91,13 @@ func (m *copyState) apply(p *page) int {
 		if c.Deleted {
 			delete(m.docs, c.ID)
 		} else {
-			// One line per use-case: compact whatever the server sent.
+			// One line per record: compact whatever the server sent.
+			record := c.UseCase
+			if record == nil {
+				record = c.Dataset
+			}
 			var b bytes.Buffer
-			if err := json.Compact(&b, c.UseCase); err != nil {
+			if err := json.Compact(&b, record); err != nil {
 				continue // cannot happen: the page decoded
 			}
 			m.docs[c.ID] = b.Bytes()

@@ -40,6 +40,9 @@ type Config struct {
 	Limit int
 	// Once syncs to the end of the feed, saves and returns, instead of following it forever.
 	Once bool
+	// Datasets follows the datasets' change feed (GET /api/v1/datasets/changes) instead of the
+	// use-cases'; the copy then holds datasets.
+	Datasets bool
 	// MinBackoff and MaxBackoff bound the wait between retries while the server is unreachable
 	// or failing (defaults 1s and 1 minute); the wait doubles from one to the other, jittered.
 	MinBackoff, MaxBackoff time.Duration

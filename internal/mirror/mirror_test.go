@@ -46,7 +46,7 @@ func startSource(t *testing.T, db, addr string) *source {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := httpapi.New(httpapi.Config{UseCases: st, Organisations: st, Keys: st, Changes: st, Pinger: st})
+	api := httpapi.New(httpapi.Config{UseCases: st, Organisations: st, Keys: st, Changes: st, Datasets: st, Pinger: st})
 	srv := &http.Server{Handler: api.Handler()}
 	srv.RegisterOnShutdown(st.ReleaseWaiters)
 	go srv.Serve(ln)
@@ -338,5 +338,72 @@ func TestMirrorOnceGivesUp(t *testing.T) {
 		MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, GiveUp: 300 * time.Millisecond})
 	if err == nil || st.Retries == 0 {
 		t.Fatalf("%+v %v: want retries, then an error", st, err)
+	}
+}
+
+// TestMirrorDatasets: with Datasets the mirror follows the datasets' feed and ends holding
+// exactly the datasets its key sees, after creates at every sharing level, edits, reshares and
+// deletes; none of the use-cases.
+func TestMirrorDatasets(t *testing.T) {
+	dir := t.TempDir()
+	src, secret, p := harvestedSource(t, filepath.Join(dir, "source.db"))
+	(&writer{s: src}).write(t, 5)
+	ctx := context.Background()
+	levels := []catalog.Sharing{"public", "consortium", "private"}
+	var live []*catalog.Document
+	for i := range 30 {
+		ed := editors[i%2]
+		var err error
+		switch {
+		case i%4 != 3 || len(live) == 0:
+			var doc *catalog.Document
+			doc, err = src.store.CreateDataset(ctx, ed, catalog.DatasetDraft{
+				Title: fmt.Sprintf("Datasæt %d", i), Summary: "Tekster, der skal nå frem til spejlet.",
+				Modality: "text", Languages: []string{"da"}, Sharing: levels[i%3], ContactEmail: "data@" + ed.OrganisationID + ".dk",
+			}, nil)
+			if err == nil {
+				live = append(live, doc)
+			}
+		case i%8 == 7:
+			doc := live[0]
+			err = src.store.DeleteDataset(ctx, editors[0], doc.ID, doc.Version)
+			if catalog.ErrorCode(err) == catalog.ErrForbidden || catalog.ErrorCode(err) == catalog.ErrNotFound {
+				err = src.store.DeleteDataset(ctx, editors[1], doc.ID, doc.Version)
+			}
+			live = live[1:]
+		default:
+			k := i % len(live)
+			doc := live[k]
+			live[k], err = src.store.UpdateDataset(ctx, catalog.Principal{KeyID: "a", KeyName: "a", OrganisationID: "dsk", Role: catalog.RoleAdmin}, doc.ID, doc.Version,
+				func(d catalog.DatasetDraft) (catalog.DatasetDraft, error) {
+					d.Sharing = levels[(i/4)%3]
+					d.Status = "cleaning"
+					return d, nil
+				})
+		}
+		if err != nil {
+			t.Fatalf("write %d: %v", i, err)
+		}
+	}
+	out := filepath.Join(dir, "datasets.ndjson")
+	if _, err := mirror.Run(ctx, mirror.Config{From: src.url(), Key: secret, Out: out, Limit: 4, Once: true, Datasets: true}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]byte{}
+	if err := src.store.ExportDatasets(ctx, p, catalog.DatasetFilter{}, func(doc json.RawMessage) error {
+		var d catalog.Dataset
+		if err := json.Unmarshal(doc, &d); err != nil {
+			return err
+		}
+		want[d.ID] = bytes.Clone(doc)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(want) == 0 {
+		t.Fatal("the key sees no datasets to mirror")
+	}
+	if d := differ(readMirror(t, out), want); d != "" {
+		t.Error(d)
 	}
 }

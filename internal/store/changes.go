@@ -32,34 +32,34 @@ type feedStream struct {
 	args  []any
 }
 
-const feedJoin = ` FROM changes c LEFT JOIN usecases u ON u.id = c.usecase_id LEFT JOIN revisions d ON d.pk = u.doc_pk `
+const feedJoin = ` FROM {changes} c LEFT JOIN {rows} u ON u.id = c.{id} LEFT JOIN {revisions} d ON d.pk = u.doc_pk `
 
 // feedStreams are the queries whose merge is p's feed: each row of the feed is in exactly one
 // of them, at its number for p, and each walks an index in that order.
 func feedStreams(p catalog.Principal, since int64) []feedStream {
 	switch {
 	case p.IsAdmin():
-		return []feedStream{{`SELECT c.seq, c.changed_at, c.usecase_id, c.organisation_id, c.sharing, d.doc` + feedJoin +
+		return []feedStream{{`SELECT c.seq, c.changed_at, c.{id}, c.organisation_id, c.sharing, d.doc` + feedJoin +
 			`WHERE c.seq > ? ORDER BY c.seq LIMIT ?`, []any{since}}}
 	case p.IsAnonymous():
-		return []feedStream{{`SELECT c.public_seq, c.public_at, c.usecase_id, c.organisation_id, c.sharing, d.doc` + feedJoin +
+		return []feedStream{{`SELECT c.public_seq, c.public_at, c.{id}, c.organisation_id, c.sharing, d.doc` + feedJoin +
 			`WHERE c.public_seq > ? ORDER BY c.public_seq LIMIT ?`, []any{since}}}
 	}
 	org := p.OrganisationID
 	return []feedStream{
 		// Its own organisation's use-cases, every change.
-		{`SELECT c.seq, c.changed_at, c.usecase_id, c.organisation_id, c.sharing, d.doc` + feedJoin +
+		{`SELECT c.seq, c.changed_at, c.{id}, c.organisation_id, c.sharing, d.doc` + feedJoin +
 			`WHERE c.organisation_id = ? AND c.seq > ? ORDER BY c.seq LIMIT ?`, []any{org, since}},
 		// Others' use-cases at their latest shared change, unless a later change took them
 		// from this organisation.
-		{`SELECT c.shared_seq, c.shared_at, c.usecase_id, c.organisation_id, c.sharing, d.doc` + feedJoin +
-			`WHERE c.shared_seq > ? AND c.organisation_id <> ? AND NOT EXISTS (SELECT 1 FROM departures dp
-				WHERE dp.usecase_id = c.usecase_id AND dp.organisation_id = ? AND dp.seq >= c.shared_seq)
+		{`SELECT c.shared_seq, c.shared_at, c.{id}, c.organisation_id, c.sharing, d.doc` + feedJoin +
+			`WHERE c.shared_seq > ? AND c.organisation_id <> ? AND NOT EXISTS (SELECT 1 FROM {departures} dp
+				WHERE dp.{id} = c.{id} AND dp.organisation_id = ? AND dp.seq >= c.shared_seq)
 			ORDER BY c.shared_seq LIMIT ?`, []any{since, org, org}},
 		// Use-cases taken from this organisation, at the change that took them.
-		{`SELECT dp.seq, dp.departed_at, c.usecase_id, c.organisation_id, c.sharing, d.doc
-			FROM departures dp JOIN changes c ON c.usecase_id = dp.usecase_id
-			LEFT JOIN usecases u ON u.id = c.usecase_id LEFT JOIN revisions d ON d.pk = u.doc_pk
+		{`SELECT dp.seq, dp.departed_at, c.{id}, c.organisation_id, c.sharing, d.doc
+			FROM {departures} dp JOIN {changes} c ON c.{id} = dp.{id}
+			LEFT JOIN {rows} u ON u.id = c.{id} LEFT JOIN {revisions} d ON d.pk = u.doc_pk
 			WHERE dp.organisation_id = ? AND dp.seq > ? AND c.organisation_id <> ? AND dp.seq >= c.shared_seq
 			ORDER BY dp.seq LIMIT ?`, []any{org, since, org}},
 	}
@@ -78,6 +78,11 @@ type feedRow struct {
 // use-case once, at its latest change p could notice, as the use-case when p may see it now
 // and as a tombstone when p could see it once and no longer can.
 func (s *Store) FindChanges(ctx context.Context, p catalog.Principal, since int64, limit int) ([]catalog.Change, int64, bool, error) {
+	return s.findChanges(ctx, useCases, p, since, limit)
+}
+
+// findChanges is FindChanges for the records of kind k; each change's record is in UseCase.
+func (s *Store) findChanges(ctx context.Context, k *kind, p catalog.Principal, since int64, limit int) ([]catalog.Change, int64, bool, error) {
 	// One statement, so one snapshot: streams read at different moments could pass over a
 	// change one of them had not seen yet. Each stream is in order and holds at most limit+1
 	// rows, so the first limit+1 of their merge are the first limit+1 of the feed.
@@ -87,7 +92,7 @@ func (s *Store) FindChanges(ctx context.Context, p catalog.Principal, since int6
 		parts = append(parts, "SELECT * FROM ("+st.query+") s"+strconv.Itoa(len(parts)))
 		args = append(append(args, st.args...), limit+1)
 	}
-	rows, err := s.readFeed(ctx, strings.Join(parts, " UNION ALL ")+" ORDER BY 1 LIMIT ?", append(args, limit+1))
+	rows, err := s.readFeed(ctx, k.sql(strings.Join(parts, " UNION ALL ")+" ORDER BY 1 LIMIT ?"), append(args, limit+1))
 	if err != nil {
 		return nil, since, false, err
 	}
@@ -133,25 +138,30 @@ func (s *Store) readFeed(ctx context.Context, query string, args []any) ([]feedR
 // moves whenever anything p sees (or saw) changes, and with nothing else. Each MAX reads the
 // end of an index.
 func (s *Store) LatestChange(ctx context.Context, p catalog.Principal) (int64, error) {
+	return s.latestChange(ctx, useCases, p)
+}
+
+// latestChange is LatestChange for the records of kind k.
+func (s *Store) latestChange(ctx context.Context, k *kind, p catalog.Principal) (int64, error) {
 	var queries []string
 	var args [][]any
 	switch {
 	case p.IsAdmin():
-		return s.generation(ctx)
+		queries, args = []string{`SELECT MAX(seq) FROM {changes}`}, [][]any{nil}
 	case p.IsAnonymous():
-		queries, args = []string{`SELECT MAX(public_seq) FROM changes`}, [][]any{nil}
+		queries, args = []string{`SELECT MAX(public_seq) FROM {changes}`}, [][]any{nil}
 	default:
 		// A row's number for a key is never below its shared_seq, so the largest shared_seq
 		// of all rows counts even where a key follows another number.
-		queries = []string{`SELECT MAX(shared_seq) FROM changes`,
-			`SELECT MAX(seq) FROM changes WHERE organisation_id = ?`,
-			`SELECT MAX(seq) FROM departures WHERE organisation_id = ?`}
+		queries = []string{`SELECT MAX(shared_seq) FROM {changes}`,
+			`SELECT MAX(seq) FROM {changes} WHERE organisation_id = ?`,
+			`SELECT MAX(seq) FROM {departures} WHERE organisation_id = ?`}
 		args = [][]any{nil, {p.OrganisationID}, {p.OrganisationID}}
 	}
 	var latest int64
 	for i, q := range queries {
 		var n sql.NullInt64
-		if err := queryRow(s.read.WithContext(ctx), q, args[i], &n); err != nil {
+		if err := queryRow(s.read.WithContext(ctx), k.sql(q), args[i], &n); err != nil {
 			return 0, s.translate(err)
 		}
 		latest = max(latest, n.Int64)

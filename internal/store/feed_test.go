@@ -131,7 +131,47 @@ func testChangesOwnerMove(t *testing.T, s *store.Store) {
 // pollers follow the feed in small pages. At the end each poller's picture must equal what its
 // reader can see, document for document, and no poller may have heard of a use-case it never
 // could see.
-func testChangesUnderLoad(t *testing.T, s *store.Store) {
+// feedSubject is one kind of record whose change feed testFeedUnderLoad checks.
+type feedSubject struct {
+	find   func(ctx context.Context, p catalog.Principal, since int64, limit int) ([]catalog.Change, int64, bool, error)
+	doc    func(c catalog.Change) json.RawMessage
+	create func(ctx context.Context, p catalog.Principal, title string, sharing catalog.Sharing) (*catalog.Document, error)
+	update func(ctx context.Context, p catalog.Principal, id string, version int, summary string, sharing catalog.Sharing) (*catalog.Document, error)
+	delete func(ctx context.Context, p catalog.Principal, id string, version int) error
+	export func(ctx context.Context, p catalog.Principal, fn func(doc json.RawMessage) error) error
+	wait   func() <-chan struct{}
+}
+
+func useCaseSubject(s *store.Store) feedSubject {
+	return feedSubject{
+		find: s.FindChanges,
+		wait: s.WaitForChange,
+		doc:  func(c catalog.Change) json.RawMessage { return c.UseCase },
+		create: func(ctx context.Context, p catalog.Principal, title string, sharing catalog.Sharing) (*catalog.Document, error) {
+			return s.CreateUseCase(ctx, p, draft(title, sharing, func(d *catalog.Draft) { d.OrganisationID = p.OrganisationID }), nil)
+		},
+		update: func(ctx context.Context, p catalog.Principal, id string, version int, summary string, sharing catalog.Sharing) (*catalog.Document, error) {
+			return s.UpdateUseCase(ctx, p, id, version, func(d catalog.Draft) (catalog.Draft, error) {
+				d.Summary = summary
+				if sharing != "" {
+					d.Sharing = sharing
+				}
+				return d, nil
+			})
+		},
+		delete: s.DeleteUseCase,
+		export: func(ctx context.Context, p catalog.Principal, fn func(doc json.RawMessage) error) error {
+			return s.ExportUseCases(ctx, p, catalog.Filter{}, fn)
+		},
+	}
+}
+
+func testChangesUnderLoad(t *testing.T, s *store.Store) { testFeedUnderLoad(t, useCaseSubject(s)) }
+
+// testFeedUnderLoad: pollers following the feed while six writers create, change, reshare and
+// delete records end up holding exactly what their readers see, and never hear of records
+// they never could see.
+func testFeedUnderLoad(t *testing.T, sub feedSubject) {
 	ctx := context.Background()
 	pollers := map[string]catalog.Principal{"anonymous": catalog.Anonymous, "reader": reader, "editor": albEd}
 	var (
@@ -151,7 +191,7 @@ func testChangesUnderLoad(t *testing.T, s *store.Store) {
 			var since int64
 			drain := func() {
 				for {
-					changes, last, more, err := s.FindChanges(ctx, p, since, 7)
+					changes, last, more, err := sub.find(ctx, p, since, 7)
 					if err != nil {
 						t.Error(err)
 						return
@@ -161,7 +201,7 @@ func testChangesUnderLoad(t *testing.T, s *store.Store) {
 						if c.Deleted {
 							delete(pic, c.ID)
 						} else {
-							pic[c.ID] = c.UseCase
+							pic[c.ID] = sub.doc(c)
 						}
 					}
 					since = last
@@ -171,7 +211,7 @@ func testChangesUnderLoad(t *testing.T, s *store.Store) {
 				}
 			}
 			for {
-				wake := s.WaitForChange()
+				wake := sub.wait()
 				drain()
 				select {
 				case <-done:
@@ -198,14 +238,14 @@ func testChangesUnderLoad(t *testing.T, s *store.Store) {
 			for i := range 40 {
 				switch op := rng.IntN(10); {
 				case op < 3 || len(own) == 0:
-					doc, err := s.CreateUseCase(ctx, ed, draft(fmt.Sprintf("Last %d-%d", w, i), levels[rng.IntN(3)], func(d *catalog.Draft) { d.OrganisationID = ed.OrganisationID }), nil)
+					doc, err := sub.create(ctx, ed, fmt.Sprintf("Last %d-%d", w, i), levels[rng.IntN(3)])
 					if err != nil {
 						t.Error(err)
 						return
 					}
 					own = append(own, mine{doc.ID, 1})
 					if ed == herEd && i%5 == 0 {
-						doc, err := s.CreateUseCase(ctx, herEd, draft(fmt.Sprintf("Hemmelig %d-%d", w, i), "private", func(d *catalog.Draft) { d.OrganisationID = "herlev" }), nil)
+						doc, err := sub.create(ctx, herEd, fmt.Sprintf("Hemmelig %d-%d", w, i), "private")
 						if err != nil {
 							t.Error(err)
 							return
@@ -216,13 +256,11 @@ func testChangesUnderLoad(t *testing.T, s *store.Store) {
 					}
 				case op < 8:
 					k := rng.IntN(len(own))
-					doc, err := s.UpdateUseCase(ctx, ed, own[k].id, own[k].version, func(d catalog.Draft) (catalog.Draft, error) {
-						d.Summary = fmt.Sprintf("Ændret af skriver %d i skridt %d, som nu er gemt.", w, i)
-						if op >= 5 {
-							d.Sharing = levels[rng.IntN(3)]
-						}
-						return d, nil
-					})
+					var sharing catalog.Sharing
+					if op >= 5 {
+						sharing = levels[rng.IntN(3)]
+					}
+					doc, err := sub.update(ctx, ed, own[k].id, own[k].version, fmt.Sprintf("Ændret af skriver %d i skridt %d, som nu er gemt.", w, i), sharing)
 					if err != nil {
 						t.Error(err)
 						return
@@ -230,7 +268,7 @@ func testChangesUnderLoad(t *testing.T, s *store.Store) {
 					own[k].version = doc.Version
 				default:
 					k := rng.IntN(len(own))
-					if err := s.DeleteUseCase(ctx, ed, own[k].id, own[k].version); err != nil {
+					if err := sub.delete(ctx, ed, own[k].id, own[k].version); err != nil {
 						t.Error(err)
 						return
 					}
@@ -244,19 +282,19 @@ func testChangesUnderLoad(t *testing.T, s *store.Store) {
 	wg.Wait()
 	for name, p := range pollers {
 		want := map[string]json.RawMessage{}
-		if err := s.ExportUseCases(ctx, p, catalog.Filter{}, func(doc json.RawMessage) error {
-			var uc catalog.UseCase
-			if err := json.Unmarshal(doc, &uc); err != nil {
+		if err := sub.export(ctx, p, func(doc json.RawMessage) error {
+			var rec struct{ ID string }
+			if err := json.Unmarshal(doc, &rec); err != nil {
 				return err
 			}
-			want[uc.ID] = slices.Clone(doc)
+			want[rec.ID] = slices.Clone(doc)
 			return nil
 		}); err != nil {
 			t.Fatal(err)
 		}
 		got := pictures[name]
 		if len(got) != len(want) {
-			t.Errorf("%s poller holds %d use-cases, its reader sees %d", name, len(got), len(want))
+			t.Errorf("%s poller holds %d records, its reader sees %d", name, len(got), len(want))
 		}
 		for id, doc := range want {
 			if !bytes.Equal(got[id], doc) {
@@ -270,7 +308,7 @@ func testChangesUnderLoad(t *testing.T, s *store.Store) {
 		}
 	}
 	if len(secret) == 0 {
-		t.Fatal("the writers made no private use-cases to keep secret")
+		t.Fatal("the writers made no private records to keep secret")
 	}
 }
 

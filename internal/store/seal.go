@@ -139,6 +139,11 @@ func (s *Store) SealSince(seq int64) string {
 // database was restored from an older copy since), is ErrGone: the client must start again
 // from no cursor, as nothing it holds can be trusted to line up with this database.
 func (s *Store) OpenSince(ctx context.Context, v string) (int64, error) {
+	return s.openSince(ctx, v, s.generation)
+}
+
+// openSince is OpenSince for a feed whose newest change newest reads.
+func (s *Store) openSince(ctx context.Context, v string, newest func(context.Context) (int64, error)) (int64, error) {
 	b, err := s.seal.open(purposeSince, v)
 	if errors.Is(err, errSealForeign) {
 		return 0, catalog.Errorf(catalog.ErrGone, "the cursor comes from another database (this one was replaced or restored); start again without since")
@@ -149,11 +154,11 @@ func (s *Store) OpenSince(ctx context.Context, v string) (int64, error) {
 		return 0, fe.Err("the query has invalid parameters")
 	}
 	seq := int64(binary.BigEndian.Uint64(b))
-	newest, err := s.generation(ctx)
+	last, err := newest(ctx)
 	if err != nil {
 		return 0, err
 	}
-	if seq > newest {
+	if seq > last {
 		return 0, catalog.Errorf(catalog.ErrGone, "the cursor is ahead of the newest change (the database was restored from an older copy); start again without since")
 	}
 	return seq, nil

@@ -38,8 +38,10 @@ func (t gormTxn) row(query string, args []any, dest ...any) error {
 	return queryRow(t.db, query, args, dest...)
 }
 
-// A bare MAX() of an indexed column reads the index's last entry (as generation does).
-const maxSeq = `SELECT MAX(seq) FROM changes`
+// maxSeq is the newest change of either feed: use-cases and datasets share one sequence
+// (kind.go). A bare MAX() of an indexed column reads the index's last entry (as generation
+// does).
+const maxSeq = `SELECT MAX(seq) FROM (SELECT MAX(seq) AS seq FROM changes UNION ALL SELECT MAX(seq) FROM dataset_changes) m`
 
 func (t gormTxn) nextSeq() (int64, error) {
 	var last sql.NullInt64

@@ -52,16 +52,16 @@ func (s *Store) CreateUseCase(ctx context.Context, p catalog.Principal, d catalo
 			return err
 		}
 		if idem != nil {
-			doc, err := s.replay(tx, p, idem, now)
+			doc, err := s.replay(tx, useCases, p, idem, now)
 			if err != nil || doc != nil {
 				out = doc
 				return err
 			}
 		}
-		if err := s.requireOrganisation(tx, d.OrganisationID); err != nil {
+		if err := s.requireOrganisation(tx, useCases, d.OrganisationID); err != nil {
 			return err
 		}
-		docPK, err := s.recordChange(tx, p, &uc, doc, fields, now)
+		docPK, err := s.recordChange(tx, useCases, p, headOf(&uc), doc, fields, now)
 		if err != nil {
 			return err
 		}
@@ -70,8 +70,7 @@ func (s *Store) CreateUseCase(ctx context.Context, p catalog.Principal, d catalo
 			return err
 		}
 		if idem != nil {
-			if err := exec(tx, `INSERT INTO idempotency_keys (key_id, idem_key, request_hash, usecase_id, created_at) VALUES (?, ?, ?, ?, ?)`,
-				p.KeyID, idem.Key, idem.RequestHash, uc.ID, micros(now)); err != nil {
+			if err := remember(tx, useCases, p, idem, uc.ID, now); err != nil {
 				return err
 			}
 		}
@@ -90,13 +89,13 @@ func (s *Store) CreateUseCase(ctx context.Context, p catalog.Principal, d catalo
 
 // replay returns the first answer to an earlier request with the same Idempotency-Key, nil when
 // there was none, and an error when the key was used for another body.
-func (s *Store) replay(tx txn, p catalog.Principal, idem *catalog.Idempotency, now time.Time) (*catalog.Document, error) {
+func (s *Store) replay(tx txn, k *kind, p catalog.Principal, idem *catalog.Idempotency, now time.Time) (*catalog.Document, error) {
 	cutoff := micros(now.Add(-catalog.IdempotencyWindow))
-	if err := exec(tx, `DELETE FROM idempotency_keys WHERE created_at < ?`, cutoff); err != nil {
+	if err := exec(tx, k.sql(`DELETE FROM {idempotency} WHERE created_at < ?`), cutoff); err != nil {
 		return nil, err
 	}
 	var hash, id string
-	err := tx.row(`SELECT request_hash, usecase_id FROM idempotency_keys WHERE key_id = ? AND idem_key = ?`, []any{p.KeyID, idem.Key}, &hash, &id)
+	err := tx.row(k.sql(`SELECT request_hash, {id} FROM {idempotency} WHERE key_id = ? AND idem_key = ?`), []any{p.KeyID, idem.Key}, &hash, &id)
 	if err == sql.ErrNoRows {
 		return nil, nil
 	}
@@ -110,14 +109,20 @@ func (s *Store) replay(tx txn, p catalog.Principal, idem *catalog.Idempotency, n
 	}
 	d := &catalog.Document{ID: id, Version: 1}
 	var sharing string
-	err = tx.row(`SELECT owner_org, sharing, doc FROM revisions WHERE usecase_id = ? AND version = 1`, []any{id}, &d.OrganisationID, &sharing, &d.JSON)
+	err = tx.row(k.sql(`SELECT owner_org, sharing, doc FROM {revisions} WHERE {id} = ? AND version = 1`), []any{id}, &d.OrganisationID, &sharing, &d.JSON)
 	d.Sharing = catalog.Sharing(sharing)
 	return d, err
 }
 
-// requireOrganisation refuses a use-case for an organisation that does not exist.
+// remember keeps a create's Idempotency-Key for replay.
+func remember(tx txn, k *kind, p catalog.Principal, idem *catalog.Idempotency, id string, now time.Time) error {
+	return exec(tx, k.sql(`INSERT INTO {idempotency} (key_id, idem_key, request_hash, {id}, created_at) VALUES (?, ?, ?, ?, ?)`),
+		p.KeyID, idem.Key, idem.RequestHash, id, micros(now))
+}
+
+// requireOrganisation refuses a record for an organisation that does not exist.
 // Organisations are never deleted, so one seen once is remembered.
-func (s *Store) requireOrganisation(tx txn, org string) error {
+func (s *Store) requireOrganisation(tx txn, k *kind, org string) error {
 	if _, ok := s.orgs.Load(org); ok {
 		return nil
 	}
@@ -128,21 +133,33 @@ func (s *Store) requireOrganisation(tx txn, org string) error {
 	if n == 0 {
 		var fe catalog.FieldErrors
 		fe.Add("organisation_id", catalog.FieldNotAllowed, "there is no organisation %q", org)
-		return fe.Err("the use-case has invalid fields")
+		return fe.Err("the " + k.noun + " has invalid fields")
 	}
 	s.orgs.Store(org, true)
 	return nil
 }
 
-// recordChange writes the revision of a change, which holds the use-case's JSON, and moves
-// the use-case to the head of the change feed. doc is nil for a deletion. It returns the
+// head is what the change feed and revisions record of a record besides its JSON.
+type head struct {
+	id      string
+	org     string
+	sharing catalog.Sharing
+	version int
+}
+
+func headOf(uc *catalog.UseCase) head {
+	return head{id: uc.ID, org: uc.OrganisationID, sharing: uc.Sharing, version: uc.Version}
+}
+
+// recordChange writes the revision of a change, which holds the record's JSON, and moves the
+// record to the head of its kind's change feed. doc is nil for a deletion. It returns the
 // revision's pk.
-func (s *Store) recordChange(tx txn, p catalog.Principal, uc *catalog.UseCase, doc []byte, fields []string, now time.Time) (int64, error) {
+func (s *Store) recordChange(tx txn, k *kind, p catalog.Principal, h head, doc []byte, fields []string, now time.Time) (int64, error) {
 	fieldsJSON, _ := json.Marshal(fields)
 	deleted := doc == nil
-	revPK, err := tx.insert(`INSERT INTO revisions (usecase_id, version, changed_at, key_id, key_name, key_org, owner_org, sharing, deleted, changed_fields, doc)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		uc.ID, uc.Version, micros(now), p.KeyID, p.KeyName, p.OrganisationID, uc.OrganisationID, string(uc.Sharing),
+	revPK, err := tx.insert(k.sql(`INSERT INTO {revisions} ({id}, version, changed_at, key_id, key_name, key_org, owner_org, sharing, deleted, changed_fields, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		h.id, h.version, micros(now), p.KeyID, p.KeyName, p.OrganisationID, h.org, string(h.sharing),
 		deleted, string(fieldsJSON), doc)
 	if err != nil {
 		return 0, err
@@ -155,71 +172,71 @@ func (s *Store) recordChange(tx txn, p catalog.Principal, uc *catalog.UseCase, d
 	if deleted {
 		deletedAt = micros(now)
 	}
-	// A change that moves the use-case to another organisation takes it from the old one.
-	if uc.Version > 1 {
-		err := exec(tx, `INSERT INTO departures (usecase_id, organisation_id, seq, departed_at)
-			SELECT usecase_id, organisation_id, ?, ? FROM changes WHERE usecase_id = ? AND organisation_id <> ?
-			ON CONFLICT (usecase_id, organisation_id) DO UPDATE SET seq = excluded.seq, departed_at = excluded.departed_at`,
-			seq, micros(now), uc.ID, uc.OrganisationID)
+	// A change that moves the record to another organisation takes it from the old one.
+	if h.version > 1 {
+		err := exec(tx, k.sql(`INSERT INTO {departures} ({id}, organisation_id, seq, departed_at)
+			SELECT {id}, organisation_id, ?, ? FROM {changes} WHERE {id} = ? AND organisation_id <> ?
+			ON CONFLICT ({id}, organisation_id) DO UPDATE SET seq = excluded.seq, departed_at = excluded.departed_at`),
+			seq, micros(now), h.id, h.org)
 		if err != nil {
 			return 0, err
 		}
 	}
-	// A change reaches anonymous readers when the use-case was public before it or is after
-	// it, and any key when it was or is public or consortium (changes.sharing is the state
+	// A change reaches anonymous readers when the record was public before it or is after it,
+	// and any key when it was or is public or consortium (the feed row's sharing is the state
 	// before this change); the rest of the time those readers hear nothing of it.
 	var publicSeq, sharedSeq int64
-	if uc.Sharing == catalog.SharingPublic {
+	if h.sharing == catalog.SharingPublic {
 		publicSeq = seq
 	}
-	if uc.Sharing != catalog.SharingPrivate {
+	if h.sharing != catalog.SharingPrivate {
 		sharedSeq = seq
 	}
-	return revPK, exec(tx, `INSERT INTO changes (usecase_id, seq, organisation_id, sharing, changed_at, deleted_at, public_seq, public_at, shared_seq, shared_at)
+	return revPK, exec(tx, k.sql(`INSERT INTO {changes} ({id}, seq, organisation_id, sharing, changed_at, deleted_at, public_seq, public_at, shared_seq, shared_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (usecase_id) DO UPDATE SET seq = excluded.seq, organisation_id = excluded.organisation_id,
+		ON CONFLICT ({id}) DO UPDATE SET seq = excluded.seq, organisation_id = excluded.organisation_id,
 			sharing = excluded.sharing, changed_at = excluded.changed_at, deleted_at = excluded.deleted_at,
-			public_seq = CASE WHEN changes.sharing = 'public' OR excluded.sharing = 'public' THEN excluded.seq ELSE changes.public_seq END,
-			public_at = CASE WHEN changes.sharing = 'public' OR excluded.sharing = 'public' THEN excluded.changed_at ELSE changes.public_at END,
-			shared_seq = CASE WHEN changes.sharing <> 'private' OR excluded.sharing <> 'private' THEN excluded.seq ELSE changes.shared_seq END,
-			shared_at = CASE WHEN changes.sharing <> 'private' OR excluded.sharing <> 'private' THEN excluded.changed_at ELSE changes.shared_at END`,
-		uc.ID, seq, uc.OrganisationID, string(uc.Sharing), micros(now), deletedAt, publicSeq, micros(now), sharedSeq, micros(now))
+			public_seq = CASE WHEN {changes}.sharing = 'public' OR excluded.sharing = 'public' THEN excluded.seq ELSE {changes}.public_seq END,
+			public_at = CASE WHEN {changes}.sharing = 'public' OR excluded.sharing = 'public' THEN excluded.changed_at ELSE {changes}.public_at END,
+			shared_seq = CASE WHEN {changes}.sharing <> 'private' OR excluded.sharing <> 'private' THEN excluded.seq ELSE {changes}.shared_seq END,
+			shared_at = CASE WHEN {changes}.sharing <> 'private' OR excluded.sharing <> 'private' THEN excluded.changed_at ELSE {changes}.shared_at END`),
+		h.id, seq, h.org, string(h.sharing), micros(now), deletedAt, publicSeq, micros(now), sharedSeq, micros(now))
 }
 
-// lockRow starts a change to a use-case inside a write transaction: it takes the change feed's
-// lock, reads the use-case's row and checks p may change it at version ifVersion.
-func (s *Store) lockRow(tx txn, p catalog.Principal, id string, ifVersion int) (*usecaseRow, error) {
+// lockRow starts a change to a record inside a write transaction: it takes the change feed's
+// lock, reads the record's row and checks p may change it at version ifVersion.
+func (s *Store) lockRow(tx txn, k *kind, p catalog.Principal, id string, ifVersion int) (*usecaseRow, error) {
 	if !validID(id) {
-		return nil, catalog.Errorf(catalog.ErrNotFound, "there is no such use-case, or it is not visible to this key")
+		return nil, catalog.Errorf(catalog.ErrNotFound, "there is no such %s, or it is not visible to this key", k.noun)
 	}
 	if err := s.engine.lockChanges(tx); err != nil {
 		return nil, err
 	}
 	var r usecaseRow
 	var sharing string
-	err := tx.row(`SELECT pk, organisation_id, sharing, version FROM usecases WHERE id = ?`, []any{id},
+	err := tx.row(k.sql(`SELECT pk, organisation_id, sharing, version FROM {rows} WHERE id = ?`), []any{id},
 		&r.pk, &r.org, &sharing, &r.version)
 	r.sharing = catalog.Sharing(sharing)
 	if err == nil {
-		err = checkWrite(p, id, r.org, r.sharing, r.version, ifVersion)
+		err = checkWrite(k, p, id, r.org, r.sharing, r.version, ifVersion)
 	}
 	if err == sql.ErrNoRows {
-		return nil, catalog.Errorf(catalog.ErrNotFound, "there is no such use-case, or it is not visible to this key")
+		return nil, catalog.Errorf(catalog.ErrNotFound, "there is no such %s, or it is not visible to this key", k.noun)
 	}
 	return &r, err
 }
 
-// checkWrite tells whether p may change the use-case id of org at sharing, now at version,
-// as the version ifVersion: 404 if p may not see it, 403 if p may not change it, 412 if it
-// has moved on.
-func checkWrite(p catalog.Principal, id, org string, sharing catalog.Sharing, version, ifVersion int) error {
+// checkWrite tells whether p may change the record id of org at sharing, now at version, as
+// the version ifVersion: 404 if p may not see it, 403 if p may not change it, 412 if it has
+// moved on.
+func checkWrite(k *kind, p catalog.Principal, id, org string, sharing catalog.Sharing, version, ifVersion int) error {
 	switch {
 	case !p.CanSee(org, sharing):
-		return catalog.Errorf(catalog.ErrNotFound, "there is no such use-case, or it is not visible to this key")
+		return catalog.Errorf(catalog.ErrNotFound, "there is no such %s, or it is not visible to this key", k.noun)
 	case !p.CanEdit(org):
-		return catalog.Errorf(catalog.ErrForbidden, "this key may not change use-cases of organisation %q", org)
+		return catalog.Errorf(catalog.ErrForbidden, "this key may not change %ss of organisation %q", k.noun, org)
 	case version != ifVersion:
-		return catalog.Errorf(catalog.ErrPreconditionFailed, "the use-case is at version %d, not %d; fetch it again and reapply your change", version, ifVersion)
+		return catalog.Errorf(catalog.ErrPreconditionFailed, "the %s is at version %d, not %d; fetch it again and reapply your change", k.noun, version, ifVersion)
 	}
 	return nil
 }
@@ -243,7 +260,7 @@ func (s *Store) UpdateUseCase(ctx context.Context, p catalog.Principal, id strin
 			}
 		}
 	}
-	if err := checkWrite(p, id, cur.OrganisationID, cur.Sharing, cur.Version, ifVersion); err != nil {
+	if err := checkWrite(useCases, p, id, cur.OrganisationID, cur.Sharing, cur.Version, ifVersion); err != nil {
 		return nil, err
 	}
 	old := uc.Draft
@@ -279,16 +296,16 @@ func (s *Store) UpdateUseCase(ctx context.Context, p catalog.Principal, id strin
 		return nil, err
 	}
 	err = s.inTx(ctx, func(tx txn) error {
-		r, err := s.lockRow(tx, p, id, ifVersion)
+		r, err := s.lockRow(tx, useCases, p, id, ifVersion)
 		if err != nil {
 			return err
 		}
 		if moved {
-			if err := s.requireOrganisation(tx, d.OrganisationID); err != nil {
+			if err := s.requireOrganisation(tx, useCases, d.OrganisationID); err != nil {
 				return err
 			}
 		}
-		docPK, err := s.recordChange(tx, p, &uc, doc, fields, now)
+		docPK, err := s.recordChange(tx, useCases, p, headOf(&uc), doc, fields, now)
 		if err != nil {
 			return err
 		}
@@ -308,7 +325,7 @@ func (s *Store) UpdateUseCase(ctx context.Context, p catalog.Principal, id strin
 // DeleteUseCase deletes a use-case still at ifVersion. Its revisions stay, for admins.
 func (s *Store) DeleteUseCase(ctx context.Context, p catalog.Principal, id string, ifVersion int) error {
 	err := s.inTx(ctx, func(tx txn) error {
-		r, err := s.lockRow(tx, p, id, ifVersion)
+		r, err := s.lockRow(tx, useCases, p, id, ifVersion)
 		if err != nil {
 			return err
 		}
@@ -316,7 +333,7 @@ func (s *Store) DeleteUseCase(ctx context.Context, p catalog.Principal, id strin
 			return err
 		}
 		gone := catalog.UseCase{ID: id, Draft: catalog.Draft{OrganisationID: r.org, Sharing: r.sharing}, Version: r.version + 1}
-		_, err = s.recordChange(tx, p, &gone, nil, []string{}, s.now().UTC().Truncate(time.Microsecond))
+		_, err = s.recordChange(tx, useCases, p, headOf(&gone), nil, []string{}, s.now().UTC().Truncate(time.Microsecond))
 		return err
 	})
 	s.recent.forget(id)
