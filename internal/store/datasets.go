@@ -139,8 +139,8 @@ func (s *Store) CountDatasetFacets(ctx context.Context, p catalog.Principal, f c
 	if err := rows.Err(); err != nil {
 		return nil, s.translate(err)
 	}
-	return &catalog.DatasetFacets{Total: total, Status: ranked(cols[0], 0), Modality: ranked(cols[1], 0),
-		Organisation: ranked(cols[2], 0), Language: ranked(cols[3], 0)}, nil
+	return &catalog.DatasetFacets{Total: total, Status: counted(cols[0]), Modality: counted(cols[1]),
+		Organisation: counted(cols[2]), Language: counted(cols[3])}, nil
 }
 
 // FindDatasetRevisions lists the revisions of a dataset that p may see, oldest first, each
@@ -201,4 +201,13 @@ func (f datasetFeed) WaitForChange() <-chan struct{} { return f.s.WaitForChange(
 
 func (f datasetFeed) LatestChange(ctx context.Context, p catalog.Principal) (int64, error) {
 	return f.s.latestChange(ctx, datasets, p)
+}
+
+// counted lists the counts of m, most first.
+func counted(m map[string]int) []catalog.Count {
+	out := make([]catalog.Count, 0, len(m))
+	for v, n := range m {
+		out = append(out, catalog.Count{Value: v, Count: n})
+	}
+	return rankCounts(out, 0)
 }
