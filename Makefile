@@ -30,6 +30,10 @@ REDOCLY  ?= $(shell command -v redocly >/dev/null 2>&1 && echo redocly || \
 # The TypeScript generator and compiler of make clients and TestGeneratedClients.
 OPENAPI_TS_VERSION := 7.13.0
 TYPESCRIPT_VERSION := 5.9.3
+# The SHACL engine and RDF environment the DCAT-AP test validates the catalogue with
+# (internal/dcat); CI installs them globally.
+SHACL_VERSION      := 0.6.5
+ZAZUKO_ENV_VERSION := 3.0.0
 OPENAPI_TS ?= $(shell command -v openapi-typescript >/dev/null 2>&1 && echo openapi-typescript || \
               echo "npx --yes openapi-typescript@$(OPENAPI_TS_VERSION)")
 SPECTRAL ?= $(shell command -v spectral >/dev/null 2>&1 && echo spectral || \

@@ -91,6 +91,62 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/catalog.jsonld": {
+            "get": {
+                "description": "The public datasets as a DCAT-AP 3.0.1 catalogue in JSON-LD, for the Danish and EU data portals to harvest: the catalogue (published by the consortium), one dcat:Dataset per public dataset with its title and description in Danish, its languages (EU language authority table), publisher (its organisation, a foaf:Agent with its ADMS publisher type), contact point (vcard), the public use-cases it comes from or serves (dct:relation), and one distribution, its record in this API (file type JSON from the EU file-type table), carrying the dataset's licence (the EU licence authority table where it has the licence, else its SPDX URI). The context is inline. Validated against the DCAT-AP 3.0.1 SHACL shapes in the tests.",
+                "produces": [
+                    "application/ld+json"
+                ],
+                "tags": [
+                    "datasets"
+                ],
+                "summary": "The public datasets as a DCAT-AP 3 catalogue (JSON-LD)",
+                "operationId": "getCatalogJSONLD",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "The ETag of the answer the caller holds",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.CatalogueJSONLD"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "A hash of the answer"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "The caller's copy is current"
+                    },
+                    "429": {
+                        "description": "Too many requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/changes": {
             "get": {
                 "description": "Returns the changes after ` + "`" + `since` + "`" + ` that the caller may see, oldest first. Each use-case appears once, at its latest change: as the use-case, or as a tombstone (` + "`" + `deleted: true` + "`" + `) when the caller could see it once and no longer can (deleted, or shared less widely). A use-case the caller never could see never appears.\nStart without ` + "`" + `since` + "`" + ` to get everything the caller can see now, then keep sending the ` + "`" + `next_since` + "`" + ` of each answer as ` + "`" + `since` + "`" + `: no change is ever missed, however many writers commit at once. Ask again at once while ` + "`" + `has_more` + "`" + ` is true.\nWith ` + "`" + `wait` + "`" + ` (seconds, at most 60) an answer without changes is held open until a change commits or the time is up (long poll), so a harvester stays current without hammering the server.\nThe cursor is opaque and sealed with the database's own key: nothing in it can be read or changed, and a damaged cursor or one this server did not give out is a 400 naming ` + "`" + `since` + "`" + `.\nA cursor is bound to the database it came from. One from another database, or one ahead of the newest change (the server's database was restored from an older backup), is answered 410 Gone with the problem type https://usecat.dk/problems/gone: drop your copy's cursor and start again without ` + "`" + `since` + "`" + `, replacing your copy with what the replay brings. See the harvesting guide: https://github.com/usecat/usecat/blob/main/docs/harvesting.md",
@@ -4511,6 +4567,28 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/catalog.Term"
+                    }
+                }
+            }
+        },
+        "httpapi.CatalogueJSONLD": {
+            "type": "object",
+            "required": [
+                "@context",
+                "@graph"
+            ],
+            "properties": {
+                "@context": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "@graph": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": {}
                     }
                 }
             }

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -261,16 +260,7 @@ func parseDatasetFilter(q url.Values, paged bool) (catalog.DatasetFilter, error)
 		f  catalog.DatasetFilter
 		fe catalog.FieldErrors
 	)
-	if v, ok := single(q, "q", &fe); ok {
-		switch {
-		case !utf8.ValidString(v):
-			fe.Add("q", catalog.FieldMalformed, "must be UTF-8 text")
-		case utf8.RuneCountInString(v) > catalog.MaxQueryLen:
-			fe.Add("q", catalog.FieldTooLong, "is longer than %d characters; search for fewer words", catalog.MaxQueryLen)
-		default:
-			f.Query = strings.TrimSpace(v)
-		}
-	}
+	f.Query = queryWords(q, &fe)
 	f.Status = catalog.DatasetStatus(term(q, "status", catalog.DatasetStatuses, &fe))
 	f.Modality = catalog.Modality(term(q, "modality", catalog.Modalities, &fe))
 	f.Sharing = catalog.Sharing(term(q, "sharing", catalog.SharingLevels, &fe))

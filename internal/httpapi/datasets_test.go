@@ -1,6 +1,11 @@
 package httpapi_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -174,6 +179,55 @@ func TestDatasets(t *testing.T) {
 		after := decode[httpapi.DatasetChangeList](t, f.do(t, request{path: "/api/v1/datasets/changes?since=" + anon.NextSince}))
 		if len(after.Changes) != 1 || !after.Changes[0].Deleted || after.Changes[0].ID != f.ids["minutes"] {
 			t.Errorf("after the delete the anonymous feed brings %+v, want a tombstone", after.Changes)
+		}
+	})
+}
+
+// TestCatalogJSONLD: the DCAT-AP catalogue lists the public datasets only, each with its
+// publisher and its public use-cases as relations, and answers If-None-Match.
+func TestCatalogJSONLD(t *testing.T) {
+	forEngines(t, httpapi.Config{}, func(t *testing.T, f *engineFixture) {
+		admin := catalog.Principal{KeyID: "setup", KeyName: "setup", OrganisationID: "dsk", Role: catalog.RoleAdmin}
+		hidden := councilDataset(f.ids["private"])
+		hidden.Title, hidden.Sharing = "Interne optagelser", "consortium"
+		if _, err := f.store.CreateDataset(context.Background(), admin, hidden, nil); err != nil {
+			t.Fatal(err)
+		}
+		linked := councilDataset(f.ids["private"])
+		linked.Title = "Optagelser til en intern test"
+		doc, err := f.store.CreateDataset(context.Background(), admin, linked, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := f.do(t, request{path: "/api/v1/catalog.jsonld"})
+		if r.status != 200 || r.header.Get("Content-Type") != "application/ld+json" {
+			t.Fatalf("status %d, type %q", r.status, r.header.Get("Content-Type"))
+		}
+		var cat struct {
+			Graph []map[string]any `json:"@graph"`
+		}
+		if err := json.Unmarshal(r.body, &cat); err != nil {
+			t.Fatal(err)
+		}
+		datasets := map[string]map[string]any{}
+		for _, n := range cat.Graph {
+			if n["@type"] == "dcat:Dataset" {
+				datasets[n["dct:identifier"].(string)] = n
+			}
+		}
+		council := datasets[f.ids["council"]]
+		if len(datasets) != 2 || council == nil || datasets[doc.ID] == nil {
+			t.Fatalf("datasets %v, want the two public ones", slices.Collect(maps.Keys(datasets)))
+		}
+		if !strings.Contains(fmt.Sprint(council["dct:relation"]), "/api/v1/usecases/"+f.ids["transcribe"]) {
+			t.Errorf("the council dataset's relations %v lack its public use-case", council["dct:relation"])
+		}
+		if _, ok := datasets[doc.ID]["dct:relation"]; ok || bytes.Contains(r.body, []byte(f.ids["private"])) {
+			t.Errorf("the catalogue names a private use-case")
+		}
+		again := f.do(t, request{path: "/api/v1/catalog.jsonld", header: map[string]string{"If-None-Match": r.header.Get("ETag")}})
+		if again.status != 304 {
+			t.Errorf("If-None-Match: %d", again.status)
 		}
 	})
 }

@@ -26,16 +26,7 @@ func parseFilter(q url.Values, paged bool) (catalog.Filter, error) {
 		f  catalog.Filter
 		fe catalog.FieldErrors
 	)
-	if v, ok := single(q, "q", &fe); ok {
-		switch {
-		case !utf8.ValidString(v):
-			fe.Add("q", catalog.FieldMalformed, "must be UTF-8 text")
-		case utf8.RuneCountInString(v) > catalog.MaxQueryLen:
-			fe.Add("q", catalog.FieldTooLong, "is longer than %d characters; search for fewer words", catalog.MaxQueryLen)
-		default:
-			f.Query = strings.TrimSpace(v)
-		}
-	}
+	f.Query = queryWords(q, &fe)
 	f.Category = catalog.Category(term(q, "category", catalog.Categories, &fe))
 	f.Maturity = catalog.Maturity(term(q, "maturity", catalog.Maturities, &fe))
 	f.Sharing = catalog.Sharing(term(q, "sharing", catalog.SharingLevels, &fe))
@@ -91,6 +82,22 @@ func parseFilter(q url.Values, paged bool) (catalog.Filter, error) {
 		}
 	}
 	return f, fe.Err("the query has invalid parameters")
+}
+
+// queryWords reads the search parameter q: UTF-8 text of at most catalog.MaxQueryLen
+// characters, trimmed; "" when absent or bad.
+func queryWords(q url.Values, fe *catalog.FieldErrors) string {
+	v, ok := single(q, "q", fe)
+	switch {
+	case !ok:
+	case !utf8.ValidString(v):
+		fe.Add("q", catalog.FieldMalformed, "must be UTF-8 text")
+	case utf8.RuneCountInString(v) > catalog.MaxQueryLen:
+		fe.Add("q", catalog.FieldTooLong, "is longer than %d characters; search for fewer words", catalog.MaxQueryLen)
+	default:
+		return strings.TrimSpace(v)
+	}
+	return ""
 }
 
 // single returns the one value of a parameter that may appear once. An empty value counts as

@@ -65,6 +65,7 @@ func (s *Server) routes() []route {
 		{method: http.MethodPut, path: "/api/v1/datasets/:id", handler: s.handleReplaceDataset, access: editors},
 		{method: http.MethodPatch, path: "/api/v1/datasets/:id", handler: s.handlePatchDataset, access: editors},
 		{method: http.MethodDelete, path: "/api/v1/datasets/:id", handler: s.handleDeleteDataset, access: editors},
+		{method: http.MethodGet, path: "/api/v1/catalog.jsonld", handler: s.handleCatalogJSONLD, access: anyone},
 		{method: http.MethodPost, path: "/api/v1/organisations", handler: s.handleCreateOrganisation, access: admins},
 		{method: http.MethodPatch, path: "/api/v1/organisations/:id", handler: s.handlePatchOrganisation, access: admins},
 		{method: http.MethodGet, path: "/api/v1/organisations/:id/keys", handler: s.handleListKeys, access: admins},
