@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -70,6 +71,9 @@ func seedDemo(ctx context.Context, st *store.Store, db string, log *slog.Logger)
 		}
 		log.Info("added demo use-cases", "count", len(drafts))
 	}
+	if err := seedDemoDatasets(ctx, st, log); err != nil {
+		return "", err
+	}
 	file := demoKeyFile(db)
 	if file != "" {
 		if b, err := os.ReadFile(file); err == nil {
@@ -89,6 +93,32 @@ func seedDemo(ctx context.Context, st *store.Store, db string, log *slog.Logger)
 		}
 	}
 	return secret, nil
+}
+
+// seedDemoDatasets adds the demo datasets, linked to the demo use-cases, when the catalogue
+// holds no dataset.
+func seedDemoDatasets(ctx context.Context, st *store.Store, log *slog.Logger) error {
+	page, err := st.FindDatasets(ctx, demoPrincipal, catalog.DatasetFilter{Limit: 1})
+	if err != nil || page.Total > 0 {
+		return err
+	}
+	ids := map[string]string{}
+	if err := st.ExportUseCases(ctx, demoPrincipal, catalog.Filter{}, func(doc json.RawMessage) error {
+		var uc catalog.UseCase
+		if err := json.Unmarshal(doc, &uc); err != nil {
+			return err
+		}
+		ids[uc.Title] = uc.ID
+		return nil
+	}); err != nil {
+		return err
+	}
+	n, err := demo.SeedDatasets(ctx, st, demoPrincipal, ids)
+	if err != nil {
+		return err
+	}
+	log.Info("added demo datasets", "count", n)
+	return nil
 }
 
 // seedSynthetic adds n generated public use-cases, creating up to workers at once: SQLite

@@ -62,7 +62,7 @@ func serve(ctx context.Context, cmd *cli.Command) error {
 			return err
 		}
 	}
-	site, err := web.New(web.Config{UseCases: st, Organisations: st, Changes: st, Logger: log})
+	site, err := web.New(web.Config{UseCases: st, Organisations: st, Changes: st, Datasets: st, Logger: log})
 	if err != nil {
 		return fmt.Errorf("web catalogue: %w", err)
 	}

@@ -2,7 +2,8 @@
 //
 // UseCases returns the hand-written demo catalogue: realistic use-cases in Danish from the
 // twelve DSD municipalities and the consortium, covering every category, maturity and sharing
-// level, the data `make run` and `usecat seed-demo` fill a fresh catalogue with. Generate
+// level, the data `make run` and `usecat seed-demo` fill a fresh catalogue with; Datasets and
+// SeedDatasets add the demo datasets offered to Danish Foundation Models. Generate
 // makes as many synthetic public use-cases as a benchmark needs, the same ones for the same
 // seed.
 //

@@ -33,7 +33,7 @@ func benchSite(b *testing.B) (http.Handler, []string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	w, err := web.New(web.Config{UseCases: st, Organisations: st, Changes: st})
+	w, err := web.New(web.Config{UseCases: st, Organisations: st, Changes: st, Datasets: st})
 	if err != nil {
 		b.Fatal(err)
 	}

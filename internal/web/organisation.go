@@ -17,6 +17,7 @@ type organisationData struct {
 	Maturity     []option // its public use-cases per maturity
 	All          string   // the search page's query for all of them
 	Exports      exportLinks
+	Datasets     orgDatasets
 }
 
 // handleOrganisation shows an organisation and its newest public use-cases.
@@ -58,6 +59,9 @@ func (s *Site) handleOrganisation(r *http.Request, v *view) (string, int, error)
 		d.Maturity = append(d.Maturity, option{Value: t.Value, Label: v.Lang.label(catalog.Maturities, t.Value), Count: n[t.Value],
 			Link: query("organisation", id, "maturity", t.Value)})
 	}
+	if d.Datasets, err = s.organisationDatasets(ctx, id); err != nil {
+		return "", 0, err
+	}
 	q := url.Values{"organisation": {id}}.Encode()
 	d.All = q
 	d.Exports = exportsOf(q, q)
@@ -77,6 +81,7 @@ type membersData struct {
 	Maturity []string // the column headings' values
 	Total    int
 	Sharing  int // how many organisations share at least one public use-case
+	Datasets memberDatasets
 }
 
 // memberCache keeps the members page's counts until the next public change, so the page
@@ -104,6 +109,13 @@ func (s *Site) handleMembers(r *http.Request, v *view) (string, int, error) {
 		if m.Total > 0 {
 			d.Sharing++
 		}
+	}
+	orgs := make([]catalog.Organisation, len(rows))
+	for i, m := range rows {
+		orgs[i] = m.Organisation
+	}
+	if d.Datasets, err = s.memberDatasetRows(r.Context(), orgs); err != nil {
+		return "", 0, err
 	}
 	v.Section, v.Data = "members", d
 	return "members", http.StatusOK, nil

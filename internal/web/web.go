@@ -22,7 +22,10 @@ type Config struct {
 	// Changes, when set, lets the members page keep its counts until the next public change
 	// instead of counting on every request.
 	Changes catalog.ChangeService
-	Logger  *slog.Logger
+	// Datasets, when set, shows the members' public datasets on the members and organisation
+	// pages.
+	Datasets catalog.DatasetService
+	Logger   *slog.Logger
 }
 
 // Site serves the web catalogue's pages and assets.

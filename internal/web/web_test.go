@@ -80,15 +80,27 @@ func newSiteAt(t testing.TB, dbURL string) *site {
 			s.secrets = append(s.secrets, d.Title)
 		}
 	}
+	if _, err := demo.SeedDatasets(ctx, st, admin, s.ids); err != nil {
+		t.Fatal(err)
+	}
+	histories, err := demo.Datasets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range histories {
+		if h.Dataset.Sharing != catalog.SharingPublic {
+			s.secrets = append(s.secrets, h.Dataset.Title)
+		}
+	}
 	_, s.adminKey, err = st.CreateKey(ctx, "dsk", "web-admin", catalog.RoleAdmin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := web.New(web.Config{UseCases: st, Organisations: st, Changes: st})
+	w, err := web.New(web.Config{UseCases: st, Organisations: st, Changes: st, Datasets: st})
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := httpapi.New(httpapi.Config{UseCases: st, Organisations: st, Keys: st, Changes: st, Pinger: st, Web: w})
+	api := httpapi.New(httpapi.Config{UseCases: st, Organisations: st, Keys: st, Changes: st, Datasets: st, Pinger: st, Web: w})
 	ts := httptest.NewServer(api.Handler())
 	t.Cleanup(ts.Close)
 	s.url = ts.URL
@@ -493,4 +505,31 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// TestDatasetsOnMemberPages: the members page counts each organisation's public datasets per
+// status, and an organisation's page lists them, in both languages; datasets that are not
+// public appear nowhere (TestOnlyPublicWhateverTheRequestCarries checks their titles).
+func TestDatasetsOnMemberPages(t *testing.T) {
+	s := newSite(t)
+	for _, c := range []struct {
+		path string
+		want []string
+	}{
+		{"/members", []string{"Offentlige datasæt pr. organisation og status", "Leveret til DFM", `href="/organisations/albertslund"`}},
+		{"/en/members", []string{"Public datasets per organisation and status", "Delivered to DFM", "/api/v1/catalog.jsonld"}},
+		{"/organisations/albertslund", []string{"Transskriberede udvalgsmøder 2019-2024", "Leveret til DFM: 1", "Tale (lyd med udskrift)", "dansk"}},
+		{"/en/organisations/tarnby", []string{"Breve til fordrevne borgere på dansk og ukrainsk", "Offered to DFM", "Ukrainian", `lang="da"`}},
+		{"/organisations/glostrup", []string{"Organisationen deler endnu ingen datasæt offentligt."}},
+	} {
+		res, body := s.get(t, c.path)
+		if res.StatusCode != 200 {
+			t.Errorf("%s: %d", c.path, res.StatusCode)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s lacks %q", c.path, w)
+			}
+		}
+	}
 }
