@@ -43,7 +43,7 @@ func (s *Server) handleCatalogJSONLD(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	cat := dcat.Catalogue{Base: s.baseURL(c)}
+	cat := dcat.Catalogue{Base: s.link("")}
 	if err := svc.ExportDatasets(ctx, catalog.Anonymous, catalog.DatasetFilter{}, func(doc json.RawMessage) error {
 		var d catalog.Dataset
 		if err := json.Unmarshal(doc, &d); err != nil {
