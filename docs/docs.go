@@ -5450,12 +5450,12 @@ const docTemplate = `{
             "name": "use-cases"
         },
         {
-            "description": "Datasets the members offer Danish Foundation Models, from identified to delivered, with the principles gate (rights cleared, personal data filtered, kept in the EU/EEA, a licence), their change feed and their facets.",
-            "name": "datasets"
-        },
-        {
             "description": "For the consortium and other harvesters: the lossless change feed, the JSON Feed and the streamed exports.",
             "name": "harvesting"
+        },
+        {
+            "description": "Datasets the members offer Danish Foundation Models, from identified to delivered, with the principles gate (rights cleared, personal data filtered, kept in the EU/EEA, a licence), their change feed and their facets.",
+            "name": "datasets"
         },
         {
             "description": "The municipalities and other bodies that own use-cases.",

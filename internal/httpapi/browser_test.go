@@ -164,7 +164,7 @@ func TestSwaggerUIInBrowser(t *testing.T) {
 	if intro, _ := page["intro"].(string); !strings.Contains(intro, "Dansk") || !strings.Contains(intro, "English") {
 		t.Errorf("no Danish and English introduction: %.200q", intro)
 	}
-	if got := fmt.Sprint(page["tags"]); got != "[use-cases harvesting organisations vocabularies keys operations]" {
+	if got := fmt.Sprint(page["tags"]); got != "[use-cases harvesting datasets organisations vocabularies keys operations]" {
 		t.Errorf("tags in the order %s", got)
 	}
 	var locked []string

@@ -43,7 +43,7 @@ func named(f *engineFixture, name string) check {
 	return func(t *testing.T, _ *fixture, r *result) {
 		t.Helper()
 		d := decode[catalog.Dataset](t, r)
-		if d.ID == "" || r.header.Get("Location") != "/api/v1/datasets/"+d.ID || r.header.Get("ETag") != `"1"` {
+		if d.ID == "" || r.header.Get("Location") != "http://localhost/api/v1/datasets/"+d.ID || r.header.Get("ETag") != `"1"` {
 			t.Errorf("Location %q, ETag %s for id %q", r.header.Get("Location"), r.header.Get("ETag"), d.ID)
 		}
 		f.name(name, d.ID)

@@ -19,10 +19,10 @@
 //	@BasePath					/
 //	@tag.name					use-cases
 //	@tag.description			Municipal AI use-cases: list, search, count, read, and for editors create, change and delete.
-//	@tag.name					datasets
-//	@tag.description			Datasets the members offer Danish Foundation Models, from identified to delivered, with the principles gate (rights cleared, personal data filtered, kept in the EU/EEA, a licence), their change feed and their facets.
 //	@tag.name					harvesting
 //	@tag.description			For the consortium and other harvesters: the lossless change feed, the JSON Feed and the streamed exports.
+//	@tag.name					datasets
+//	@tag.description			Datasets the members offer Danish Foundation Models, from identified to delivered, with the principles gate (rights cleared, personal data filtered, kept in the EU/EEA, a licence), their change feed and their facets.
 //	@tag.name					organisations
 //	@tag.description			The municipalities and other bodies that own use-cases.
 //	@tag.name					vocabularies
