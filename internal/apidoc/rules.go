@@ -223,8 +223,9 @@ func fixMergePatch(schemas openapi3.Schemas, op *openapi3.Operation) {
 			continue
 		}
 		if p.Ref != "" {
-			// A reference takes no siblings in OpenAPI 3.0, so a nullable object wraps it.
-			s.Properties[name] = &openapi3.SchemaRef{Value: &openapi3.Schema{Nullable: true, AllOf: openapi3.SchemaRefs{p}}}
+			// A reference takes no siblings in OpenAPI 3.0, so a nullable object wraps it, stating
+			// the referenced type beside nullable as linters require.
+			s.Properties[name] = &openapi3.SchemaRef{Value: &openapi3.Schema{Type: p.Value.Type, Nullable: true, AllOf: openapi3.SchemaRefs{p}}}
 			continue
 		}
 		p.Value.Nullable = true
@@ -279,6 +280,9 @@ func conditionSchema(c catalog.Condition, rules []catalog.Rule) *openapi3.Schema
 			leaf.Enum = append(leaf.Enum, v)
 		}
 		then.AllOf = append(then.AllOf, &openapi3.SchemaRef{Value: memberSchema(m, leaf, true)})
+	}
+	if len(then.AllOf) == 1 { // a single member needed: its schema itself, not an allOf of one
+		then = then.AllOf[0].Value
 	}
 	return &openapi3.SchemaRef{Value: &openapi3.Schema{
 		Description: fmt.Sprintf("When %s is %s: %s (%s).", c.Member, strings.Join(c.In, " or "), strings.Join(slices.Sorted(maps.Keys(c.Then)), ", "), c.Code),
