@@ -216,3 +216,27 @@ func TestTrickledRequestsAreCutOff(t *testing.T) {
 		}
 	})
 }
+
+// TestLongRequestLinesAreRefused sends a query of 100 KiB, far past the 64 KiB the server reads
+// of a request line and headers: it is refused before any handler parses it.
+func TestLongRequestLinesAreRefused(t *testing.T) {
+	forEngines(t, httpapi.Config{}, func(t *testing.T, f *engineFixture) {
+		addr := serveTCP(t, f)
+		res, err := http.Get("http://" + addr + "/api/v1/usecases?" + strings.Repeat("tag=a&", 100<<10/6))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+			t.Fatalf("status %d, want 431", res.StatusCode)
+		}
+		res, err = http.Get("http://" + addr + "/api/v1/usecases?" + strings.Repeat("tag=a&", 40<<10/6))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusUnprocessableEntity { // read, and refused for its 6,000 tags
+			t.Fatalf("status %d, want 422", res.StatusCode)
+		}
+	})
+}
