@@ -624,6 +624,304 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/datasets/export.csv": {
+            "get": {
+                "description": "Streams every dataset the caller may see that matches the filters (those of the list; no paging) as CSV for spreadsheets, as the use-case export does: UTF-8 with a byte-order mark, a header row, one row per dataset, lists joined with \"; \", no cell a spreadsheet would run as a formula. The ` + "`" + `ETag` + "`" + ` changes whenever any dataset the caller may see changes.",
+                "produces": [
+                    "text/csv"
+                ],
+                "tags": [
+                    "datasets"
+                ],
+                "summary": "Export datasets as CSV",
+                "operationId": "exportDatasetsCSV",
+                "parameters": [
+                    {
+                        "maxLength": 500,
+                        "type": "string",
+                        "description": "Words that must all occur in the title, summary or description",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "identified",
+                            "cleaning",
+                            "offered",
+                            "delivered",
+                            "withdrawn"
+                        ],
+                        "type": "string",
+                        "description": "Only this status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "text",
+                            "speech",
+                            "parallel_text",
+                            "structured",
+                            "other"
+                        ],
+                        "type": "string",
+                        "description": "Only this modality",
+                        "name": "modality",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "da",
+                        "description": "Only datasets in this language (ISO 639-1)",
+                        "name": "language",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "private",
+                            "consortium",
+                            "public"
+                        ],
+                        "type": "string",
+                        "description": "Only this sharing level (of those the caller may see)",
+                        "name": "sharing",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "albertslund",
+                        "description": "Only datasets owned by this organisation id",
+                        "name": "organisation",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Only datasets linked to this use-case",
+                        "name": "usecase",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "The ETag of a copy the caller holds; 304 while it is current",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The datasets as CSV",
+                        "schema": {
+                            "type": "string"
+                        },
+                        "headers": {
+                            "Content-Disposition": {
+                                "type": "string",
+                                "description": "attachment, with a file name"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "Changes whenever any dataset the caller may see changes"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "The caller's copy is current",
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Changes whenever any dataset the caller may see changes"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "A parameter cannot be read",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "A parameter has a value that is not allowed",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests or exports at once; wait as Retry-After says",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/datasets/export.ndjson": {
+            "get": {
+                "description": "Streams every dataset the caller may see that matches the filters (those of the list; no paging) as newline-delimited JSON: one dataset per line, exactly as GET /api/v1/datasets/{id} serves it. The ` + "`" + `ETag` + "`" + ` changes whenever any dataset the caller may see changes.",
+                "produces": [
+                    "application/x-ndjson"
+                ],
+                "tags": [
+                    "datasets"
+                ],
+                "summary": "Export datasets as NDJSON",
+                "operationId": "exportDatasetsNDJSON",
+                "parameters": [
+                    {
+                        "maxLength": 500,
+                        "type": "string",
+                        "description": "Words that must all occur in the title, summary or description",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "identified",
+                            "cleaning",
+                            "offered",
+                            "delivered",
+                            "withdrawn"
+                        ],
+                        "type": "string",
+                        "description": "Only this status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "text",
+                            "speech",
+                            "parallel_text",
+                            "structured",
+                            "other"
+                        ],
+                        "type": "string",
+                        "description": "Only this modality",
+                        "name": "modality",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "da",
+                        "description": "Only datasets in this language (ISO 639-1)",
+                        "name": "language",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "private",
+                            "consortium",
+                            "public"
+                        ],
+                        "type": "string",
+                        "description": "Only this sharing level (of those the caller may see)",
+                        "name": "sharing",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "albertslund",
+                        "description": "Only datasets owned by this organisation id",
+                        "name": "organisation",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Only datasets linked to this use-case",
+                        "name": "usecase",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "The ETag of a copy the caller holds; 304 while it is current",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "One dataset per line",
+                        "schema": {
+                            "type": "string"
+                        },
+                        "headers": {
+                            "Content-Disposition": {
+                                "type": "string",
+                                "description": "attachment, with a file name"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "Changes whenever any dataset the caller may see changes"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "The caller's copy is current",
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Changes whenever any dataset the caller may see changes"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "A parameter cannot be read",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "The API key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "A parameter has a value that is not allowed",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too many requests or exports at once; wait as Retry-After says",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Something unexpected went wrong",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is unavailable or the request took too long",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/datasets/facets": {
             "get": {
                 "description": "Answers the consortium's question \"how many datasets are offered, in which languages and modalities, from whom\": counts of the datasets the caller may see that match the filters (the same as for the list), per value of each facet. A dataset in several languages counts once under each.",

@@ -29,14 +29,22 @@ const listSep = "; "
 // csvRows writes use-cases as RFC 4180 CSV that spreadsheet programs open correctly. Each
 // export worker has its own.
 type csvRows struct {
-	cw     *csv.Writer
-	target *bytes.Buffer // where cw writes: the current batch's buffer
-	record []string
-	uc     catalog.UseCase
+	cw      *csv.Writer
+	target  *bytes.Buffer // where cw writes: the current batch's buffer
+	columns []string
+	record  []string
+	cells   func(doc json.RawMessage, record []string) error // fills record from one document
 }
 
+// newCSVRows writes use-cases.
 func newCSVRows() rowWriter {
-	r := &csvRows{record: make([]string, len(csvColumns))}
+	var uc catalog.UseCase
+	return newCSVRowsOf(csvColumns, func(doc json.RawMessage, record []string) error { return useCaseCells(&uc, doc, record) })
+}
+
+// newCSVRowsOf writes rows of columns, each filled by cells.
+func newCSVRowsOf(columns []string, cells func(doc json.RawMessage, record []string) error) rowWriter {
+	r := &csvRows{columns: columns, record: make([]string, len(columns)), cells: cells}
 	r.cw = csv.NewWriter(r)
 	r.cw.UseCRLF = true
 	return r
@@ -55,7 +63,7 @@ func (r *csvRows) begin(w io.Writer) error {
 	b.WriteString("\uFEFF")
 	cw := csv.NewWriter(&b)
 	cw.UseCRLF = true
-	cw.Write(csvColumns)
+	cw.Write(r.columns)
 	cw.Flush()
 	if err := cw.Error(); err != nil {
 		return err
@@ -65,14 +73,27 @@ func (r *csvRows) begin(w io.Writer) error {
 }
 
 func (r *csvRows) row(out *bytes.Buffer, doc json.RawMessage) error {
-	r.uc = catalog.UseCase{}
+	if err := r.cells(doc, r.record); err != nil {
+		return err
+	}
+	for i, v := range r.record {
+		r.record[i] = neutralise(v)
+	}
+	r.target = out
+	r.cw.Write(r.record)
+	r.cw.Flush()
+	return r.cw.Error()
+}
+
+// useCaseCells fills record with the cells of the use-case doc, decoded into uc.
+func useCaseCells(uc *catalog.UseCase, doc json.RawMessage, record []string) error {
+	*uc = catalog.UseCase{}
 	// The JSON v2 prototype decodes about twice as fast as encoding/json, and decoding is most
 	// of what a CSV export costs. The documents are the store's own, so its stricter rules
 	// (exact field names) cost nothing.
-	if err := jsonv2.Unmarshal(doc, &r.uc); err != nil {
+	if err := jsonv2.Unmarshal(doc, uc); err != nil {
 		return err
 	}
-	uc := &r.uc
 	published := ""
 	if uc.PublishedAt != nil {
 		published = stamp(*uc.PublishedAt)
@@ -85,13 +106,8 @@ func (r *csvRows) row(out *bytes.Buffer, doc json.RawMessage) error {
 		strings.Join(uc.CitizenLanguages, listSep), linksCell(uc.Links), uc.ContactEmail, uc.StartedOn,
 		stamp(uc.CreatedAt), stamp(uc.UpdatedAt), published, strconv.Itoa(uc.Version),
 	}
-	for i, v := range cells {
-		r.record[i] = neutralise(v)
-	}
-	r.target = out
-	r.cw.Write(r.record)
-	r.cw.Flush()
-	return r.cw.Error()
+	copy(record, cells[:])
+	return nil
 }
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }

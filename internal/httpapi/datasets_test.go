@@ -231,3 +231,43 @@ func TestCatalogJSONLD(t *testing.T) {
 		}
 	})
 }
+
+// TestDatasetExports: the datasets' NDJSON and CSV exports hold what the caller may see under
+// the list's filters, and their ETag moves with the datasets, not with the use-cases.
+func TestDatasetExports(t *testing.T) {
+	forEngines(t, httpapi.Config{}, func(t *testing.T, f *engineFixture) {
+		admin := catalog.Principal{KeyID: "setup", KeyName: "setup", OrganisationID: "dsk", Role: catalog.RoleAdmin}
+		hidden := councilDataset(f.ids["transcribe"])
+		hidden.Title, hidden.Sharing, hidden.Summary = "Interne optagelser", "consortium", "=HYPERLINK(\"https://example.org\") i et resumé."
+		if _, err := f.store.CreateDataset(context.Background(), admin, hidden, nil); err != nil {
+			t.Fatal(err)
+		}
+		r := f.do(t, request{path: "/api/v1/datasets/export.ndjson"})
+		lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
+		if r.status != 200 || len(lines) != 1 || !strings.Contains(lines[0], f.ids["council"]) {
+			t.Fatalf("anonymous NDJSON %d: %s", r.status, r.body)
+		}
+		r = f.do(t, request{path: "/api/v1/datasets/export.csv?status=offered", key: "reader"})
+		rows := strings.Split(strings.TrimSpace(strings.TrimPrefix(string(r.body), "\uFEFF")), "\r\n")
+		if r.status != 200 || len(rows) != 3 || !strings.HasPrefix(rows[0], "id,organisation_id,title,summary") ||
+			!strings.Contains(string(r.body), `"'=HYPERLINK(""https://example.org"") i et resumé."`) {
+			t.Fatalf("reader CSV %d: %s", r.status, r.body)
+		}
+		if r := f.do(t, request{path: "/api/v1/datasets/export.csv?status=sold"}); r.status != 422 {
+			t.Errorf("a bad filter: %d", r.status)
+		}
+		etag := f.do(t, request{path: "/api/v1/datasets/export.ndjson"}).header.Get("ETag")
+		f.create(t, "another", seedDraft(seeds[0]))
+		if again := f.do(t, request{path: "/api/v1/datasets/export.ndjson", header: map[string]string{"If-None-Match": etag}}); again.status != 304 {
+			t.Errorf("a new use-case moved the datasets' export: %d", again.status)
+		}
+		council := councilDataset(f.ids["transcribe"])
+		council.Title = "Endnu flere byrådsmøder"
+		if _, err := f.store.CreateDataset(context.Background(), admin, council, nil); err != nil {
+			t.Fatal(err)
+		}
+		if again := f.do(t, request{path: "/api/v1/datasets/export.ndjson", header: map[string]string{"If-None-Match": etag}}); again.status != 200 {
+			t.Errorf("a new public dataset left the export's ETag: %d", again.status)
+		}
+	})
+}

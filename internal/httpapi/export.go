@@ -114,9 +114,7 @@ type rowWriter interface {
 // problem answer; after that an error can only cut the connection, which tells the client the
 // file is incomplete (a clean end would pass it off as whole).
 func (s *Server) export(c echo.Context, ext, mime string, newRows func() rowWriter) error {
-	q := maps.Clone(c.QueryParams())
-	delete(q, "limit") // an export has no pages
-	delete(q, "cursor")
+	q := exportQuery(c)
 	f, err := parseFilter(q, true)
 	if err != nil {
 		return err
@@ -130,6 +128,23 @@ func (s *Server) export(c echo.Context, ext, mime string, newRows func() rowWrit
 	if err != nil {
 		return err
 	}
+	return s.stream(c, "usecat-", ext, mime, etag, newRows, func(ctx context.Context, yield func(doc json.RawMessage) error) error {
+		return s.cfg.Changes.ExportUseCases(ctx, p, f, yield)
+	})
+}
+
+// exportQuery is the request's query without the list's paging: an export has no pages.
+func exportQuery(c echo.Context) url.Values {
+	q := maps.Clone(c.QueryParams())
+	delete(q, "limit")
+	delete(q, "cursor")
+	return q
+}
+
+// stream answers with the documents read yields, as rows of newRows in a file named
+// name-<date>.ext, unless the caller holds etag already.
+func (s *Server) stream(c echo.Context, name, ext, mime, etag string, newRows func() rowWriter,
+	read func(ctx context.Context, yield func(doc json.RawMessage) error) error) error {
 	cacheHeaders(c)
 	if noneMatch(c.Request().Header.Get("If-None-Match"), etag) {
 		return notModified(c, etag)
@@ -144,7 +159,7 @@ func (s *Server) export(c echo.Context, ext, mime string, newRows func() rowWrit
 	res := c.Response()
 	h := res.Header()
 	h.Set(echo.HeaderContentType, mime)
-	h.Set(echo.HeaderContentDisposition, `attachment; filename="usecat-`+time.Now().UTC().Format("2006-01-02")+`.`+ext+`"`)
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+name+time.Now().UTC().Format("2006-01-02")+`.`+ext+`"`)
 	h.Set(headerETag, etag)
 	if c.Request().Method == http.MethodHead {
 		res.WriteHeader(http.StatusOK)
@@ -152,15 +167,12 @@ func (s *Server) export(c echo.Context, ext, mime string, newRows func() rowWrit
 	}
 	w := bufio.NewWriterSize(res, flushEvery)
 	started := false
-	read := func(ctx context.Context, yield func(doc json.RawMessage) error) error {
-		return s.cfg.Changes.ExportUseCases(ctx, p, f, yield)
-	}
 	start := func() error {
 		started = true
 		res.WriteHeader(http.StatusOK)
 		return newRows().begin(w)
 	}
-	err = streamRows(c.Request().Context(), read, newRows, func(rendered []byte) error {
+	err := streamRows(c.Request().Context(), read, newRows, func(rendered []byte) error {
 		if !started {
 			if err := start(); err != nil {
 				return err
@@ -199,7 +211,12 @@ func (s *Server) export(c echo.Context, ext, mime string, newRows func() rowWrit
 // count. It moves with every change the reader sees or saw, and with nothing else. Weak,
 // because gzip may change the bytes.
 func (s *Server) contentETag(c echo.Context, p catalog.Principal, kind string, q url.Values, extra ...string) (string, error) {
-	seq, err := s.cfg.Changes.LatestChange(c.Request().Context(), p)
+	return contentETagOf(c, s.cfg.Changes, p, kind, q, extra...)
+}
+
+// contentETagOf is contentETag for the records of feed.
+func contentETagOf(c echo.Context, feed catalog.Feed, p catalog.Principal, kind string, q url.Values, extra ...string) (string, error) {
+	seq, err := feed.LatestChange(c.Request().Context(), p)
 	if err != nil {
 		return "", err
 	}

@@ -66,6 +66,8 @@ func (s *Server) routes() []route {
 		{method: http.MethodPatch, path: "/api/v1/datasets/:id", handler: s.handlePatchDataset, access: editors},
 		{method: http.MethodDelete, path: "/api/v1/datasets/:id", handler: s.handleDeleteDataset, access: editors},
 		{method: http.MethodGet, path: "/api/v1/catalog.jsonld", handler: s.handleCatalogJSONLD, access: anyone},
+		{method: http.MethodGet, path: "/api/v1/datasets/export.csv", handler: s.handleExportDatasetsCSV, access: anyone, timeout: exportTimeout},
+		{method: http.MethodGet, path: "/api/v1/datasets/export.ndjson", handler: s.handleExportDatasetsNDJSON, access: anyone, timeout: exportTimeout},
 		{method: http.MethodPost, path: "/api/v1/organisations", handler: s.handleCreateOrganisation, access: admins},
 		{method: http.MethodPatch, path: "/api/v1/organisations/:id", handler: s.handlePatchOrganisation, access: admins},
 		{method: http.MethodGet, path: "/api/v1/organisations/:id/keys", handler: s.handleListKeys, access: admins},

