@@ -36,14 +36,14 @@ var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 func init() {
 	// The document's formats, checked as JSON Schema means them; date and date-time are
 	// built in.
-	openapi3.DefineStringFormat("email", openapi3.FormatOfStringForEmail)
+	openapi3.DefineStringFormatValidator("email", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForEmail))
 	openapi3.DefineStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(uuidPattern.String()))
-	openapi3.DefineStringFormatCallback("uri", func(s string) error {
+	openapi3.DefineStringFormatValidator("uri", openapi3.NewCallbackValidator(func(s string) error {
 		if u, err := url.Parse(s); err != nil || !u.IsAbs() {
 			return fmt.Errorf("not an absolute URI")
 		}
 		return nil
-	})
+	}))
 }
 
 func TestBoundaryRequestsFromTheDocument(t *testing.T) {

@@ -317,19 +317,16 @@ func BenchmarkFindUseCase(b *testing.B) {
 func BenchmarkLoadIndex(b *testing.B) {
 	s := benchStore(b)
 	ctx := context.Background()
-	var keep any
 	for b.Loop() {
-		var err error
-		if keep, err = s.LoadIndex(ctx); err != nil {
+		if _, err := s.LoadIndex(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.StopTimer()
 	var before, after runtime.MemStats
-	keep = nil
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	keep, _ = s.LoadIndex(ctx)
+	keep, _ := s.LoadIndex(ctx)
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	runtime.KeepAlive(keep)
