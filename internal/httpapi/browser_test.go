@@ -3,12 +3,9 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
-	"iter"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,29 +13,19 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/usecat/usecat/internal/apidoc"
+	"github.com/usecat/usecat/internal/browsertest"
 	"github.com/usecat/usecat/internal/httpapi"
 )
-
-// chromiumPath is Debian's Chromium; USECAT_CHROMIUM names another build.
-func chromiumPath() string {
-	if p := os.Getenv("USECAT_CHROMIUM"); p != "" {
-		return p
-	}
-	return "/usr/bin/chromium"
-}
 
 // TestSwaggerUIInBrowser loads the real server's /docs/ page in headless
 // Chromium and checks that Swagger UI renders every operation of the OpenAPI
 // document without a console error. It runs when USECAT_TEST_BROWSER=1 (CI sets
 // it) and then fails, rather than skips, when Chromium is missing.
 func TestSwaggerUIInBrowser(t *testing.T) {
-	if os.Getenv("USECAT_TEST_BROWSER") != "1" {
-		t.Skip("set USECAT_TEST_BROWSER=1 to load Swagger UI in headless Chromium")
-	}
-	chromium := chromiumPath()
-	if _, err := os.Stat(chromium); err != nil {
-		t.Fatalf("USECAT_TEST_BROWSER=1 but Chromium is missing (apt-get install chromium): %v", err)
-	}
+	ctx := browsertest.Start(t, 1280, 2000)
+	// Subscribe to the console before loading the page so that no message is lost.
+	var console browsertest.Console
+	console.Listen(ctx)
 
 	doc, err := apidoc.Document()
 	if err != nil {
@@ -59,38 +46,6 @@ func TestSwaggerUIInBrowser(t *testing.T) {
 	ts := httptest.NewServer(f.h)
 	defer ts.Close()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	// The flags keep Chromium off the network beyond the test server: this
-	// machine's network is closed, and background requests only add noise.
-	ctx, cancel = chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 2000),
-	)
-	defer cancel()
-	ctx, cancel = chromedp.NewContext(ctx, chromedp.WithErrorf(t.Logf))
-	defer cancel()
-
-	// Start the browser on the test's context (the browser lives as long as
-	// the context of its first run), then subscribe to the console before
-	// loading the page so that no message is lost.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	var console consoleErrors
-	go console.collect(chromedp.Console(ctx))
-
 	load, cancelLoad := context.WithTimeout(ctx, time.Minute)
 	defer cancelLoad()
 	// Swagger UI renders each operation as an .opblock whose summary carries
@@ -100,7 +55,7 @@ func TestSwaggerUIInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.opblock-summary-path[data-path="/api/v1/usecases"]`)),
 	)
 	if err != nil {
-		t.Fatalf("load %s/docs/ in Chromium: %v\nconsole: %q", ts.URL, err, console.all())
+		t.Fatalf("load %s/docs/ in Chromium: %v\nconsole: %q", ts.URL, err, console.All())
 	}
 	title, err := chromedp.Run(load, chromedp.Text(chromedp.CSS(`.information-container .title`)))
 	if err != nil {
@@ -223,38 +178,7 @@ func TestSwaggerUIInBrowser(t *testing.T) {
 	for _, e := range uiErrors {
 		t.Errorf("Swagger UI shows an error about the document: %s", e)
 	}
-	for _, m := range console.all() {
+	for _, m := range console.All() {
 		t.Errorf("browser console error: %s", m)
 	}
-}
-
-// consoleErrors collects the console errors, uncaught exceptions and error
-// entries of the browser log (failed loads, blocked requests) of a page.
-type consoleErrors struct {
-	mu   sync.Mutex
-	list []string
-}
-
-// collect reads messages until the browser's context ends.
-func (c *consoleErrors) collect(messages iter.Seq2[chromedp.ConsoleMessage, error]) {
-	for m, err := range messages {
-		if err != nil {
-			return
-		}
-		if m.Type == chromedp.ConsoleError || m.Type == "assert" || m.IsException() {
-			c.mu.Lock()
-			msg := m.String()
-			if m.URL != "" {
-				msg += " (" + m.URL + ")"
-			}
-			c.list = append(c.list, msg)
-			c.mu.Unlock()
-		}
-	}
-}
-
-func (c *consoleErrors) all() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return slices.Clone(c.list)
 }

@@ -12,13 +12,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx", for snapshots
 	_ "github.com/mattn/go-sqlite3"    // database/sql driver "sqlite3", for snapshots
@@ -26,6 +23,7 @@ import (
 	"github.com/usecat/usecat/internal/catalog"
 	"github.com/usecat/usecat/internal/httpapi"
 	"github.com/usecat/usecat/internal/store"
+	"github.com/usecat/usecat/internal/testdb"
 )
 
 // The write tests run over every engine: SQLite always, PostgreSQL too when
@@ -71,7 +69,7 @@ func forEnginesAt(t *testing.T, cfg httpapi.Config, clock catalog.Clock, fn func
 		"sqlite": func(t *testing.T) string { return filepath.Join(t.TempDir(), "test.db") },
 	}
 	if base := os.Getenv(postgresEnv); base != "" {
-		urls["postgres"] = func(t *testing.T) string { return freshSchema(t, base) }
+		urls["postgres"] = func(t *testing.T) string { return testdb.FreshSchema(t, base) }
 	}
 	for _, engine := range []string{"sqlite", "postgres"} {
 		u, ok := urls[engine]
@@ -80,37 +78,6 @@ func forEnginesAt(t *testing.T, cfg httpapi.Config, clock catalog.Clock, fn func
 		}
 		t.Run(engine, func(t *testing.T) { fn(t, newEngineFixture(t, engine, u(t), cfg, clock)) })
 	}
-}
-
-var schemaCount atomic.Int64
-
-// freshSchema makes an empty schema for one test in the PostgreSQL database at base and
-// returns a URL whose search_path points at it.
-func freshSchema(t *testing.T, base string) string {
-	t.Helper()
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	schema := fmt.Sprintf("api%d_%d", time.Now().UnixNano(), schemaCount.Add(1))
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("postgres at %s: %v", base, err)
-	}
-	t.Cleanup(func() {
-		if db, err := sql.Open("pgx", base); err == nil {
-			db.Exec("DROP SCHEMA " + schema + " CASCADE")
-			db.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return strings.Replace(u.String(), "postgresql://", "postgres://", 1)
 }
 
 // newEngineFixture is newFixture over the database at dbURL, with moreKeys and the store

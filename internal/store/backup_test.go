@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/usecat/usecat/internal/catalog"
+	"github.com/usecat/usecat/internal/testdb"
 )
 
 // TestBackupByEngine: a SQLite catalogue copies to a file that opens as the same catalogue;
@@ -113,7 +114,7 @@ func TestPostgresDumpRestore(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
-	url := freshPostgres(t, base)
+	url := testdb.FreshSchema(t, base)
 	schema := regexp.MustCompile(`search_path=(\w+)`).FindStringSubmatch(url)[1]
 	s := openStore(t, url)
 	kept := mustCreate(t, s, albEd, draft("Talegenkendelse i byrådet", catalog.SharingPublic))

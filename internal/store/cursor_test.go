@@ -15,6 +15,7 @@ import (
 
 	"github.com/usecat/usecat/internal/catalog"
 	"github.com/usecat/usecat/internal/store"
+	"github.com/usecat/usecat/internal/testdb"
 )
 
 // databases returns, per engine, a maker of fresh empty databases' URLs.
@@ -23,7 +24,7 @@ func databases(t *testing.T) map[string]func(t *testing.T) string {
 		"sqlite": func(t *testing.T) string { return filepath.Join(t.TempDir(), "test.db") },
 	}
 	if url := os.Getenv("USECAT_TEST_POSTGRES"); url != "" {
-		out["postgres"] = func(t *testing.T) string { return freshPostgres(t, url) }
+		out["postgres"] = func(t *testing.T) string { return testdb.FreshSchema(t, url) }
 	}
 	return out
 }

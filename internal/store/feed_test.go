@@ -14,6 +14,7 @@ import (
 
 	"github.com/usecat/usecat/internal/catalog"
 	"github.com/usecat/usecat/internal/store"
+	"github.com/usecat/usecat/internal/testdb"
 )
 
 // The change feed and export tests of the store suite (TestStore runs them on every engine).
@@ -320,7 +321,7 @@ func TestWakesOtherProcesses(t *testing.T) {
 	if url == "" {
 		t.Skip("USECAT_TEST_POSTGRES is not set")
 	}
-	db := freshPostgres(t, url)
+	db := testdb.FreshSchema(t, url)
 	a, b := openStore(t, db), openStore(t, db)
 	for i := range 3 { // the first round also starts a's listener
 		wake := a.WaitForChange()

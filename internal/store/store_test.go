@@ -14,6 +14,7 @@ import (
 
 	"github.com/usecat/usecat/internal/catalog"
 	"github.com/usecat/usecat/internal/store"
+	"github.com/usecat/usecat/internal/testdb"
 )
 
 // engines returns a fresh store per engine: SQLite always, PostgreSQL when
@@ -33,7 +34,7 @@ func engineURLs(t *testing.T) map[string]func(t *testing.T) string {
 		"sqlite": func(t *testing.T) string { return filepath.Join(t.TempDir(), "test.db") },
 	}
 	if url := os.Getenv("USECAT_TEST_POSTGRES"); url != "" {
-		out["postgres"] = func(t *testing.T) string { return freshPostgres(t, url) }
+		out["postgres"] = func(t *testing.T) string { return testdb.FreshSchema(t, url) }
 	}
 	return out
 }

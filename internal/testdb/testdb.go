@@ -25,15 +25,16 @@ func ForEngines(t *testing.T, fn func(t *testing.T, dbURL string)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { fn(t, filepath.Join(t.TempDir(), "test.db")) })
 	if base := os.Getenv(PostgresEnv); base != "" {
-		t.Run("postgres", func(t *testing.T) { fn(t, freshSchema(t, base)) })
+		t.Run("postgres", func(t *testing.T) { fn(t, FreshSchema(t, base)) })
 	}
 }
 
 var schemaCount atomic.Int64
 
-// freshSchema makes an empty schema for one test in the PostgreSQL database at base, dropped
-// when the test ends, and returns a URL whose search_path points at it.
-func freshSchema(t *testing.T, base string) string {
+// FreshSchema makes an empty schema for one test in the PostgreSQL database at base, dropped
+// when the test ends, and returns a URL whose search_path points at it, so tests running at
+// once never see each other's rows.
+func FreshSchema(t *testing.T, base string) string {
 	t.Helper()
 	db, err := sql.Open("pgx", base)
 	if err != nil {
